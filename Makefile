@@ -1,0 +1,36 @@
+# Set-up and everyday commands. `make run` and `make test` install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TORCH := torch==2.13.0
+ZH := samples/S_PV.7050_zh.txt
+AR := samples/S_PV.7050_ar.txt
+OUT := out
+
+.PHONY: install run test lint fuzz bench clean
+
+$(BIN)/aligner: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# CPU build of torch first, so camel-tools does not pull a multi-GB CUDA build
+	$(BIN)/pip install --quiet $(TORCH)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/aligner
+
+install: $(BIN)/aligner
+
+run: install
+	mkdir -p $(OUT)
+	$(BIN)/aligner align $(ZH) $(AR) -o $(OUT)/S_PV.7050.tsv
+	$(BIN)/aligner align $(ZH) $(AR) -o $(OUT)/S_PV.7050.jsonl -q --report $(OUT)/S_PV.7050.moves.json
+	@echo "wrote $(OUT)/S_PV.7050.tsv, $(OUT)/S_PV.7050.jsonl and $(OUT)/S_PV.7050.moves.json"
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/pip install --quiet ruff
+	$(BIN)/ruff check aligner tests
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

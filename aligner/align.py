@@ -1,0 +1,160 @@
+"""The library API: `align(zh_text, ar_text) -> Alignment`, and the stages it chains."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import costs
+from .cues import Features, Side, Weights, features, side
+from .dp import best_path
+from .lexicon import Lexicon, load
+from .model import Alignment, Bead, Segment, Turn
+from .read import lines_of
+from .segment import segment, split_at_joints
+from .turns import align_turns, split_turns
+
+_CONFIDENT = 0.8  # beads at or above this confidence refit the length model
+
+
+@dataclass
+class Document:
+    """One side, segmented, with the features of each segment."""
+
+    lang: str
+    segments: list[Segment]
+    feats: list[Features]
+    turns: list[Turn]
+
+
+def prepare(text: str, lang: str, lexicon: Lexicon) -> Document:
+    """Clean, segment, extract features, split into turns."""
+    segs = []
+    for sentence in segment(lines_of(text), lang):
+        for piece in split_at_joints(sentence, lang):
+            piece.index, piece.chain = len(segs), sentence.index
+            segs.append(piece)
+    return Document(lang, segs, [features(s, lang, lexicon) for s in segs], split_turns(segs, lang))
+
+
+class PairContext:
+    """What bead scoring needs for one document pair."""
+
+    def __init__(self, zh: Document, ar: Document, lexicon: Lexicon):
+        self.zh, self.ar, self.lexicon = zh, ar, lexicon
+        self.weights = Weights(zh.feats, ar.feats, lexicon)
+        zl = sum(f.length for f in zh.feats) or 1
+        al = sum(f.length for f in ar.feats) or 1
+        self.model = costs.LengthModel(ratio=al / zl)
+
+        self._sides: dict[tuple, Side] = {}
+
+    def side(self, lang: str, segs: list[Segment]) -> Side | None:
+        """The weighted side of a bead, cached by its segments."""
+        if not segs:
+            return None
+        key = (lang, *(s.index for s in segs))
+        got = self._sides.get(key)
+        if got is None:
+            doc = self.zh if lang == "zh" else self.ar
+            got = side([doc.feats[s.index] for s in segs], self.weights)
+            got.open_ends = sum(s.open_end for s in segs[:-1])
+            self._sides[key] = got
+        return got
+
+    def score(self, zs: list[Segment], as_: list[Segment], shape: tuple[int, int] | None = None) -> float:
+        """Bead score; `shape` counts sentences (default: repaired sentences among the pieces)."""
+        if shape is None:
+            shape = (len({s.chain for s in zs}), len({s.chain for s in as_}))
+        return costs.bead_score(shape, self.side("zh", zs), self.side("ar", as_), self.model)
+
+    def bead(self, zs: list[Segment], as_: list[Segment], turn: int, speakers: tuple[str, str]) -> Bead:
+        score = costs.confidence(self.score(zs, as_)) if zs and as_ else 0.0
+        return Bead(list(zs), list(as_), round(score, 4), turn, *speakers)
+
+
+def chains(segs: list[Segment]) -> list[list[Segment]]:
+    """Group pieces back into the sentences the segmenter repaired across page breaks."""
+    out: list[list[Segment]] = []
+    for s in segs:
+        if out and out[-1][-1].chain == s.chain:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
+def align_run(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
+    """Monotone alignment of two runs of pieces, counting a repaired sentence as one."""
+    zc, ac = chains(zs), chains(as_)
+    if not zc or not ac:
+        return [(c, []) for c in zc] + [([], c) for c in ac]
+
+    def flat(cs: list[list[Segment]]) -> list[Segment]:
+        return [s for c in cs for s in c]
+
+    def score(i0: int, i1: int, j0: int, j1: int) -> float:
+        return ctx.score(flat(zc[i0:i1]), flat(ac[j0:j1]), (i1 - i0, j1 - j0))
+
+    path = best_path(len(zc), len(ac), score)
+    return [(flat(zc[i0:i1]), flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
+
+
+def _split_heading(segs: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    if segs and segs[0].kind == "heading":
+        return segs[:1], segs[1:]
+    return [], segs
+
+
+def align_turn_pair(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
+    """Headings pair with each other; the bodies are aligned sentence by sentence."""
+    zh_head, zh_body = _split_heading(zs)
+    ar_head, ar_body = _split_heading(as_)
+    out = []
+    if zh_head and ar_head:
+        out.append((zh_head, ar_head))
+    else:
+        zh_body, ar_body = zh_head + zh_body, ar_head + ar_body
+    return out + align_run(ctx, zh_body, ar_body)
+
+
+def _speaker_text(turns: list[Turn]) -> str:
+    return turns[0].speaker.heading if turns and turns[0].speaker else ""
+
+
+def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool = True) -> Alignment:
+    """Turns first, then sentences inside each pair of turns (two passes: the
+    second with the length model refitted on the first pass's confident beads),
+    then recovery of displaced fragments."""
+    ctx = PairContext(zh, ar, lexicon)
+    turn_pairs = align_turns(zh.turns, ar.turns, lexicon, ctx.model.ratio)
+    beads: list[Bead] = []
+    for refit in (False, True):
+        if refit:
+            pairs = [(ctx.zh.feats[b.zh[0].index].length, ctx.ar.feats[b.ar[0].index].length)
+                     for b in beads if b.type == "1-1" and b.score >= _CONFIDENT and b.zh[0].kind == "sentence"]
+            ctx.model = costs.LengthModel.estimate(pairs, ctx.model)
+        beads = []
+        for t, (zi, ai) in enumerate(turn_pairs):
+            zturns, aturns = [zh.turns[i] for i in zi], [ar.turns[j] for j in ai]
+            zs = [s for tr in zturns for s in tr.segments]
+            as_ = [s for tr in aturns for s in tr.segments]
+            speakers = (_speaker_text(zturns), _speaker_text(aturns))
+            for bz, ba in align_turn_pair(ctx, zs, as_):
+                beads.append(ctx.bead(bz, ba, t, speakers))
+    moves: list[dict] = []
+    if recover:
+        from .recover import recover_displaced
+
+        beads, moves = recover_displaced(ctx, beads)
+    matched = sum(1 for zi, ai in turn_pairs if zi and ai)
+    return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves)
+
+
+def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon | None = None) -> Alignment:
+    """Align the Chinese and Arabic versions of one UN document.
+
+    >>> a = align("主席（以英语发言）：我宣布会议开始。", "الرئيس (تكلم بالإنكليزية): أعلن افتتاح الجلسة.")
+    >>> [b.type for b in a.beads]
+    ['1-1', '1-1']
+    """
+    lexicon = lexicon or load()
+    return align_documents(prepare(zh_text, "zh", lexicon), prepare(ar_text, "ar", lexicon), lexicon, recover)

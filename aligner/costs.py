@@ -1,0 +1,87 @@
+"""How good a bead is: length agreement, shared anchors, and a prior on its shape.
+
+Each function is independent of the DP so it can be tested and tuned alone.
+Scores are log-odds-like: positive means "these translate each other".
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .cues import Side, overlap
+
+# Tuned on the S/PV.7050 dev gold; see tests/test_costs.py for their behaviour.
+SKIP = 1.2  # score of leaving one segment unaligned
+SHAPE = {(1, 1): 0.0, (2, 1): -1.4, (1, 2): -1.4, (2, 2): -2.6, (3, 1): -2.8, (1, 3): -2.8}
+LENGTH_BONUS = 2.5  # a typical true pair's length log-probability is about -1
+ANCHOR_SCALE = 28.0  # log-odds per unit of anchor similarity
+SIM_RANDOM = 0.05  # similarity two unrelated sentences of a UN text typically reach
+PRIOR_MASS = 8.0  # anchor weight assumed unseen, so that two or three shared words prove little
+NAME_CONFLICT = 2.0  # both sides name states or bodies, none in common
+OPEN_END_GLUE = 1.2  # a fragment ending mid-sentence glued to what follows
+
+
+@dataclass(frozen=True)
+class LengthModel:
+    """Arabic characters per Chinese character, and the spread of that ratio."""
+
+    ratio: float = 2.5
+    variance: float = 6.0
+
+    @classmethod
+    def estimate(cls, pairs: list[tuple[int, int]], prior: "LengthModel | None" = None) -> "LengthModel":
+        """Fit ratio and variance from (zh length, ar length) pairs believed aligned."""
+        prior = prior or cls()
+        pairs = [(z, a) for z, a in pairs if z > 0 and a > 0]
+        if len(pairs) < 5:
+            return prior
+        ratio = sum(a for _, a in pairs) / sum(z for z, _ in pairs)
+        resid = [(a - ratio * z) ** 2 / (z + a / ratio) * 2 for z, a in pairs]
+        resid.sort()
+        kept = resid[: max(5, int(len(resid) * 0.9))]  # trim outliers (misalignments)
+        variance = max(1.0, sum(kept) / len(kept))
+        return cls(ratio, variance)
+
+
+def length_logprob(zh_len: int, ar_len: int, model: LengthModel) -> float:
+    """Gale-Church: log probability that lengths this far apart translate each other."""
+    mean = (zh_len + ar_len / model.ratio) / 2
+    if mean <= 0:
+        return 0.0
+    delta = abs(ar_len - model.ratio * zh_len) / math.sqrt(mean * model.variance)
+    tail = math.erfc(delta / math.sqrt(2))  # two-sided normal tail
+    return max(-25.0, math.log(tail)) if tail > 0 else -25.0
+
+
+def anchor_similarity(z: Side, a: Side) -> float:
+    """Weighted Dice overlap of the two sides' anchors, shrunk towards 0 when they have few."""
+    shared, _ = overlap(z, a)
+    return 2 * shared / (z.mass + a.mass + PRIOR_MASS)
+
+
+def anchor_score(z: Side, a: Side) -> float:
+    """Log-odds from anchors: similarity above chance for, conflicting names against."""
+    s = ANCHOR_SCALE * (anchor_similarity(z, a) - SIM_RANDOM)
+    if z.names and a.names and not (z.names & a.names):
+        s -= NAME_CONFLICT
+    return s
+
+
+def pair_score(z: Side, a: Side, model: LengthModel) -> float:
+    """Evidence that a Chinese and an Arabic side translate each other."""
+    return LENGTH_BONUS + length_logprob(z.length, a.length, model) + anchor_score(z, a)
+
+
+def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: LengthModel) -> float:
+    """Score of a bead of a given shape (n_zh, n_ar); a side is None when empty."""
+    if z is None or a is None:
+        return -SKIP * (shape[0] + shape[1])
+    prior = SHAPE.get(shape)
+    if prior is None:
+        return float("-inf")
+    return prior + (z.open_ends + a.open_ends) * OPEN_END_GLUE + pair_score(z, a, model)
+
+
+def confidence(score: float, size: int = 1) -> float:
+    """Map a bead score to [0, 1] (logistic), for users filtering by --min-score."""
+    return 1.0 / (1.0 + math.exp(-(score - 1.0)))

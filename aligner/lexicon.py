@@ -1,0 +1,205 @@
+"""Bilingual anchor lexicon: find the same concept (state, organ, term, word) on both sides.
+
+Entries come from `data/lexicon.tsv` (names of states, organisations, languages,
+months, UN terms: zh, ar, kind, variants) and `data/glossary.tsv` (frequent words
+of UN texts: zh forms, ar forms). Chinese is matched on jieba tokens over a
+dictionary made of the Chinese forms, so the longest form wins and a form never
+matches inside a longer word; Arabic is matched on camel-tools-normalised tokens
+with clitics (و ف ب ل ك ال) stripped and short suffixes allowed.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jieba
+
+from . import ar
+
+NAME_KINDS = frozenset({"state", "observer", "regional", "organ", "body", "agency"})
+_AR_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "ال")
+_AR_SUFFIX_SLACK = 3
+_SHORT_SUFFIXES = frozenset({"ه", "ي", "يه", "ات", "ين", "ون", "ان", "ها", "هم", "هما", "نا", "يين", "يون", "ت", "وا", "تم", "ك", "كم", "تان", "تين"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    zh: str
+    ar: str
+    kind: str
+
+
+def _split_forms(field: str) -> list[str]:
+    return [f.strip() for f in field.split("|") if f.strip()]
+
+
+def _arabic_stem_variants(word: str) -> list[str]:
+    """The word and its readings with leading clitics removed, longest first."""
+    out = [word]
+    w = word
+    if w[:1] in "وف" and len(w) > 3:
+        w = w[1:]
+        out.append(w)
+    for p in _AR_PREFIXES:
+        if w.startswith(p) and len(w) - len(p) >= 2:
+            out.append(w[len(p):])
+            break
+    else:
+        if w[:1] in "بلك" and len(w) > 3:
+            out.append(w[1:])
+    return out
+
+
+def _arabic_form(text: str) -> tuple[str, ...]:
+    """A lexicon form as a tuple of bare stems (article removed from each word)."""
+    words = []
+    for w in ar.tokens(text):
+        if not any(c.isalnum() for c in w):
+            continue
+        words.append(w[2:] if w.startswith("ال") and len(w) > 3 else w)
+    return tuple(words)
+
+
+def _stem_matches(form_word: str, token_stem: str) -> bool:
+    """Same word, or the form plus an inflectional suffix (short forms: known suffixes only)."""
+    if token_stem == form_word:
+        return True
+    if form_word.endswith("ه") and token_stem.startswith(form_word[:-1] + "ت"):
+        rest = token_stem[len(form_word):]  # ta marbuta before a suffix: منظمه -> منظمات, منظمتان
+        return len(rest) <= _AR_SUFFIX_SLACK
+    if not token_stem.startswith(form_word):
+        return False
+    rest = token_stem[len(form_word):]
+    if len(form_word) >= 4:
+        return len(rest) <= _AR_SUFFIX_SLACK
+    return len(form_word) == 3 and rest in _SHORT_SUFFIXES
+
+
+class Lexicon:
+    """Entries plus the two matchers; build once with `load()`."""
+
+    def __init__(self, rows: list[tuple[str, list[str], list[str], str]], cache_dir: Path | None = None):
+        self.entries: list[Entry] = []
+        self._zh_forms: dict[str, int] = {}
+        self._ar_index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for zh_forms, ar_forms, kind in ((r[1], r[2], r[3]) for r in rows):
+            if not zh_forms or not ar_forms:
+                continue
+            eid = len(self.entries)
+            self.entries.append(Entry(eid, zh_forms[0], ar_forms[0], kind))
+            for f in zh_forms:
+                self._zh_forms.setdefault(f.replace(" ", ""), eid)
+            for f in ar_forms:
+                form = _arabic_form(f)
+                if form:
+                    self._ar_index.setdefault(form[0][:3], []).append((form, eid))
+        for bucket in self._ar_index.values():  # longest form first
+            bucket.sort(key=lambda fe: (-len(fe[0]), -sum(map(len, fe[0])), fe[1]))
+        self._tokenizer = _zh_tokenizer(sorted(self._zh_forms), cache_dir)
+
+    def zh_ids(self, text: str) -> list[int]:
+        """Entry ids found in a Chinese text, in order."""
+        forms = self._zh_forms
+        return [forms[w] for w in self._tokenizer.cut(text, HMM=False) if w in forms]
+
+    def ar_ids(self, text: str) -> list[int]:
+        """Entry ids found in an Arabic text, in order; the longest form wins at each word."""
+        words = [w for w in ar.tokens(text) if any(c.isalnum() for c in w)]
+        variants = [_arabic_stem_variants(w) for w in words]
+        out, i = [], 0
+        while i < len(words):
+            hit = self._ar_match_at(variants, i)
+            if hit:
+                length, eid = hit
+                out.append(eid)
+                i += length
+            else:
+                i += 1
+        return out
+
+    def _ar_match_at(self, variants: list[list[str]], i: int) -> tuple[int, int] | None:
+        """(words covered, entry id) of the best form starting at word i: most words, then most letters."""
+        best: tuple[tuple[int, int], int] | None = None
+        for first in variants[i]:
+            for form, eid in self._ar_index.get(first[:3], ()):
+                n = len(form)
+                rank = (n, sum(map(len, form)))
+                if i + n > len(variants) or (best and rank <= best[0]):
+                    continue
+                if _stem_matches(form[0], first) and all(
+                    any(_stem_matches(fw, v) for v in variants[i + k]) for k, fw in enumerate(form[1:], 1)
+                ):
+                    best = (rank, eid)
+        return (best[0][0], best[1]) if best else None
+
+
+def _zh_tokenizer(forms: list[str], cache_dir: Path | None) -> jieba.Tokenizer:
+    """A jieba tokenizer whose dictionary is the lexicon's Chinese forms (small, fast to load)."""
+    jieba.setLogLevel(logging.WARNING)
+    body = "".join(f"{f} {100 * len(f)}\n" for f in forms if f and " " not in f)
+    digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:16]
+    cache = cache_dir or user_cache_dir()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        path = cache / f"zh_words_{digest}.txt"
+        if not path.exists():
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(body, encoding="utf-8")
+            os.replace(tmp, path)
+    except OSError:  # read-only home: fall back to the system temp folder
+        import tempfile
+
+        cache = Path(tempfile.gettempdir())
+        path = cache / f"aligner_zh_words_{digest}.txt"
+        path.write_text(body, encoding="utf-8")
+    tokenizer = jieba.Tokenizer(str(path))
+    tokenizer.tmp_dir = str(cache)
+    return tokenizer
+
+
+def user_cache_dir() -> Path:
+    """$ALIGNER_CACHE, else $XDG_CACHE_HOME/aligner, else ~/.cache/aligner."""
+    if os.environ.get("ALIGNER_CACHE"):
+        return Path(os.environ["ALIGNER_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "aligner"
+
+
+def read_rows(path: Path | str, text: str | None = None) -> list[tuple[str, list[str], list[str], str]]:
+    """Rows of a lexicon TSV (zh, ar, kind, variants) or glossary TSV (zh|..., ar|...)."""
+    if text is None:
+        text = Path(path).read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    rows = []
+    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, [])
+    for rec in reader:
+        rec += [""] * (4 - len(rec))
+        zh_forms, ar_forms = _split_forms(rec[0]), _split_forms(rec[1])
+        kind = rec[2].strip() if len(header) > 2 else "word"
+        for v in _split_forms(rec[3]) if len(header) > 3 else []:
+            lang, _, form = v.partition(":")
+            (zh_forms if lang.strip() == "zh" else ar_forms if lang.strip() == "ar" else []).append(form.strip())
+        rows.append((str(path), zh_forms, ar_forms, kind or "word"))
+    return rows
+
+
+@functools.cache
+def load(extra: tuple[str, ...] = ()) -> Lexicon:
+    """The bundled lexicon and glossary, plus any user files; built once per process."""
+    data = resources.files("aligner") / "data"
+    rows = []
+    for name in ("lexicon.tsv", "glossary.tsv"):
+        f = data / name
+        if f.is_file():
+            rows += read_rows(name, f.read_text(encoding="utf-8"))
+    for path in extra:
+        rows += read_rows(path)
+    return Lexicon(rows)

@@ -1,0 +1,306 @@
+"""Recover text that PDF extraction put out of order (non-monotonic alignment).
+
+After the monotone pass, weak beads are dissolved and every segment left
+unaligned becomes an orphan. Orphans form runs (maximal stretches of adjacent
+orphans, in each language's source order). Runs of one language are matched
+with runs of the other anywhere in the document by local alignment, best
+match first; candidates come from an index of the runs' anchors, so the work
+stays near-linear. A run may match only in part: what is left forms new runs.
+Then fragments cut at a page break are glued to the bead whose side ends
+mid-sentence, when that makes the bead a better translation. Lists come out
+as sets for free: each entry is a run of one that meets its partner by name.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+from bisect import bisect_left
+from collections import defaultdict
+
+from .dp import best_local_path
+from .model import Bead, Segment
+
+DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
+PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
+IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
+CANDIDATES = 8  # runs of the other language tried per run
+NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
+MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
+
+
+class _Runs:
+    """The live orphan runs of one language, with an anchor index over them."""
+
+    def __init__(self, ctx, lang: str):
+        self.ctx, self.lang = ctx, lang
+        self.runs: dict[int, list[Segment]] = {}
+        self.index: dict[str, set[int]] = defaultdict(set)
+        self.slots: dict[int, tuple[int, int]] = {}
+
+    def add(self, rid: int, segs: list[Segment], slot: tuple[int, int]) -> None:
+        self.runs[rid], self.slots[rid] = segs, slot
+        for a in self.anchors(segs):
+            self.index[a].add(rid)
+
+    def remove(self, rid: int) -> None:
+        for a in self.anchors(self.runs[rid]):
+            self.index[a].discard(rid)
+        del self.runs[rid], self.slots[rid]
+
+    def anchors(self, segs: list[Segment]) -> set[str]:
+        doc = self.ctx.zh if self.lang == "zh" else self.ctx.ar
+        return {a for s in segs for a in doc.feats[s.index].anchors}
+
+
+def _runs_of(orphans: list[Segment]) -> list[list[Segment]]:
+    """Maximal stretches of orphans adjacent in source order (indices consecutive)."""
+    out: list[list[Segment]] = []
+    for s in sorted(orphans, key=lambda s: s.index):
+        if out and s.index == out[-1][-1].index + 1:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    chunks = []
+    for run in out:
+        chunks += [run[k:k + MAX_RUN] for k in range(0, len(run), MAX_RUN)]
+    return chunks
+
+
+def _slot(run: list[Segment], anchored: list[int]) -> tuple[int, int]:
+    """The aligned neighbours of a run: indices (in `anchored`, sorted) before and after it."""
+    k = bisect_left(anchored, run[0].index)
+    return (anchored[k - 1] if k else -1, anchored[k] if k < len(anchored) else -1)
+
+
+def recover_displaced(ctx, beads: list[Bead]) -> tuple[list[Bead], list[dict]]:
+    """Re-place orphan and weakly aligned segments across the whole document.
+
+    Returns the beads in Chinese reading order and a list of moves (beads whose
+    Arabic side was taken out of source order).
+    """
+    home = _homes(beads)
+    kept = [b for k, b in enumerate(beads) if b.zh and b.ar and not (_is_weak(beads, k) and not _is_heading(b))]
+    zh_orphans = [s for b in beads if b not in kept for s in b.zh]
+    ar_orphans = [s for b in beads if b not in kept for s in b.ar]
+
+    new_pairs = _match_runs(ctx, kept, zh_orphans, ar_orphans)
+    placed_zh = {s.index for z, _ in new_pairs for s in z}
+    placed_ar = {s.index for _, a in new_pairs for s in a}
+    pairs = [(b.zh, b.ar) for b in kept] + new_pairs
+    left_zh = [s for s in zh_orphans if s.index not in placed_zh]
+    left_ar = [s for s in ar_orphans if s.index not in placed_ar]
+    pairs, left_zh, left_ar = _glue_fragments(ctx, pairs, left_zh, left_ar)
+
+    out = [_rebuild(ctx, z, a, home) for z, a in pairs]
+    out += [_rebuild(ctx, [s], [], home) for s in left_zh]
+    out += [_rebuild(ctx, [], [s], home) for s in left_ar]
+    out = _reading_order(out)
+    return out, _mark_moves(out)
+
+
+def _is_weak(beads: list[Bead], k: int) -> bool:
+    """A low-confidence bead near unaligned text: the sign of a displacement nearby."""
+    if beads[k].score >= DISSOLVE:
+        return False
+    near = beads[max(0, k - NEAR): k + NEAR + 1]
+    return any(not (b.zh and b.ar) for b in near)
+
+
+def _is_heading(b: Bead) -> bool:
+    return b.zh[0].kind == "heading" and b.ar[0].kind == "heading"
+
+
+def _homes(beads: list[Bead]) -> dict[tuple[str, int], tuple[int, str, str]]:
+    """Where each segment sat in the monotone pass: its turn and speakers."""
+    home = {}
+    for b in beads:
+        for s in b.zh:
+            home[("zh", s.index)] = (b.turn, b.speaker_zh, b.speaker_ar)
+        for s in b.ar:
+            home[("ar", s.index)] = (b.turn, b.speaker_zh, b.speaker_ar)
+    return home
+
+
+def _rebuild(ctx, zs: list[Segment], as_: list[Segment], home) -> Bead:
+    key = ("zh", zs[0].index) if zs else ("ar", as_[0].index)
+    turn, speaker_zh, speaker_ar = home[key]
+    return ctx.bead(zs, as_, turn, (speaker_zh, speaker_ar))
+
+
+def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[list[Segment], list[Segment]]]:
+    """Greedy best-first local alignment of Chinese runs against Arabic runs."""
+    anchored_zh = sorted(s.index for b in kept for s in b.zh)
+    anchored_ar = sorted(s.index for b in kept for s in b.ar)
+    # a slot is named by the bead holding the aligned neighbour, so both sides compare
+    bead_of_zh = {s.index: k for k, b in enumerate(kept) for s in b.zh}
+    bead_of_ar = {s.index: k for k, b in enumerate(kept) for s in b.ar}
+
+    def slot(run, anchored, bead_of):
+        before, after = _slot(run, anchored)
+        return (bead_of.get(before, -1), bead_of.get(after, -1))
+
+    zh_runs, ar_runs = _Runs(ctx, "zh"), _Runs(ctx, "ar")
+    ids = itertools.count()
+    for run in _runs_of(zh_orphans):
+        zh_runs.add(next(ids), run, slot(run, anchored_zh, bead_of_zh))
+    for run in _runs_of(ar_orphans):
+        ar_runs.add(next(ids), run, slot(run, anchored_ar, bead_of_ar))
+
+    heap: list = []
+    tie = itertools.count()
+
+    def consider(zid: int, aid: int) -> None:
+        zs, as_ = zh_runs.runs[zid], ar_runs.runs[aid]
+        total, path = best_local_path(len(zs), len(as_), lambda i0, i1, j0, j1: ctx.score(zs[i0:i1], as_[j0:j1]))
+        zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
+        if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
+            total += IN_PLACE
+        if total >= PLACE_MIN and path:
+            heapq.heappush(heap, (-total, next(tie), zid, aid, path))
+
+    def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:
+        weight: dict[int, float] = defaultdict(float)
+        for a in mine.anchors(mine.runs[rid]):
+            w = ctx.weights[a]
+            for oid in other.index.get(a, ()):
+                weight[oid] += w
+        slot = mine.slots[rid]
+        for oid, oslot in other.slots.items():  # the runs in the same place are always tried
+            if (slot[0] == oslot[0] and slot[0] >= 0) or (slot[1] == oslot[1] and slot[1] >= 0):
+                weight[oid] += 1e6
+        return [oid for oid, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]]
+
+    def seed(rid: int, lang: str) -> None:
+        if lang == "zh":
+            for aid in candidates(rid, zh_runs, ar_runs):
+                consider(rid, aid)
+        else:
+            for zid in candidates(rid, ar_runs, zh_runs):
+                consider(zid, rid)
+
+    for zid in list(zh_runs.runs):
+        seed(zid, "zh")
+    for aid in list(ar_runs.runs):
+        seed(aid, "ar")
+
+    placed: list[tuple[list[Segment], list[Segment]]] = []
+    while heap:
+        _, _, zid, aid, path = heapq.heappop(heap)
+        if zid not in zh_runs.runs or aid not in ar_runs.runs:
+            continue
+        zs, as_ = zh_runs.runs[zid], ar_runs.runs[aid]
+        used_z, used_a = set(), set()
+        for i0, i1, j0, j1 in path:
+            if i1 > i0 and j1 > j0:
+                placed.append((zs[i0:i1], as_[j0:j1]))
+                used_z.update(range(i0, i1))
+                used_a.update(range(j0, j1))
+        zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
+        zh_runs.remove(zid)
+        ar_runs.remove(aid)
+        for rest in _runs_of([s for k, s in enumerate(zs) if k not in used_z]):
+            rid = next(ids)
+            zh_runs.add(rid, rest, zslot)
+            seed(rid, "zh")
+        for rest in _runs_of([s for k, s in enumerate(as_) if k not in used_a]):
+            rid = next(ids)
+            ar_runs.add(rid, rest, aslot)
+            seed(rid, "ar")
+    return placed
+
+
+def _glue_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
+    """Attach each leftover fragment to the bead whose side it completes.
+
+    A bead whose side ends mid-sentence (open end) takes a leftover fragment
+    after it; a leftover fragment ending mid-sentence may also open a bead.
+    The attachment is kept only when it raises the bead's score by more than
+    leaving the fragment unaligned costs.
+    """
+    from .costs import SKIP
+
+    pairs = [(list(z), list(a)) for z, a in pairs]
+    for lang, left in (("zh", left_zh), ("ar", left_ar)):
+        side = 0 if lang == "zh" else 1
+        still = []
+        for frag in sorted(left, key=lambda s: s.index):
+            best, choice = SKIP * 0.5, None
+            for k, pair in enumerate(pairs):
+                segs = pair[side]
+                if not segs or not pair[1 - side]:
+                    continue
+                base = ctx.score(pair[0], pair[1])
+                for where in ("end", "start"):
+                    if where == "end" and not segs[-1].open_end:
+                        continue
+                    if where == "start" and not frag.open_end:
+                        continue
+                    new = segs + [frag] if where == "end" else [frag] + segs
+                    trial = (new, pair[1]) if side == 0 else (pair[0], new)
+                    gain = ctx.score(*trial) - base
+                    if gain > best:
+                        best, choice = gain, (k, trial)
+            if choice:
+                k, trial = choice
+                pairs[k] = (list(trial[0]), list(trial[1]))
+            else:
+                still.append(frag)
+        if lang == "zh":
+            left_zh = still
+        else:
+            left_ar = still
+    return pairs, left_zh, left_ar
+
+
+def _reading_order(beads: list[Bead]) -> list[Bead]:
+    """Chinese order; an Arabic-only bead follows the bead of the Arabic before it."""
+    with_zh = sorted((b for b in beads if b.zh), key=lambda b: min(s.index for s in b.zh))
+    key_of_ar: dict[int, int] = {}
+    for pos, b in enumerate(with_zh):
+        for s in b.ar:
+            key_of_ar[s.index] = pos
+    ar_only = sorted((b for b in beads if not b.zh), key=lambda b: b.ar[0].index)
+    ar_indices = sorted(key_of_ar)
+    slots: dict[int, list[Bead]] = defaultdict(list)
+    for b in ar_only:
+        k = bisect_left(ar_indices, b.ar[0].index)
+        slots[key_of_ar[ar_indices[k - 1]] if k else -1].append(b)
+    out = list(slots.get(-1, []))
+    for pos, b in enumerate(with_zh):
+        out.append(b)
+        out += slots.get(pos, [])
+    return out
+
+
+def _mark_moves(beads: list[Bead]) -> list[dict]:
+    """Flag beads whose Arabic breaks source order: those off the longest
+    increasing run of Arabic positions (in Chinese reading order)."""
+    seq = [(k, min(s.index for s in b.ar)) for k, b in enumerate(beads) if b.zh and b.ar]
+    keep = _longest_increasing([v for _, v in seq])
+    moves = []
+    for n, (k, _) in enumerate(seq):
+        if n not in keep:
+            b = beads[k]
+            b.moved = True
+            moves.append({"bead": k, "ar_lines": b.ar_lines, "zh_lines": b.zh_lines, "placed_after_bead": k - 1})
+    return moves
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence (patience sorting)."""
+    tails: list[int] = []
+    tail_pos: list[int] = []
+    prev = [-1] * len(values)
+    for i, v in enumerate(values):
+        k = bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_pos.append(i)
+        else:
+            tails[k], tail_pos[k] = v, i
+        prev[i] = tail_pos[k - 1] if k else -1
+    out, i = set(), tail_pos[-1] if tail_pos else -1
+    while i >= 0:
+        out.add(i)
+        i = prev[i]
+    return out

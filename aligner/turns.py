@@ -1,0 +1,81 @@
+"""Speaker turns: split a segmented document at headings, and align the two turn lists.
+
+The turn DP tolerates a heading missing on one side (a 2-1 turn bead merges two
+turns) and rates a pair of headings by role, country or organisation (through
+the lexicon), original language of the speech and the length of the turns.
+"""
+from __future__ import annotations
+
+import math
+
+from .dp import best_path
+from .lexicon import NAME_KINDS, Lexicon
+from .model import Segment, Speaker, Turn
+from .segment import LANGUAGES
+
+TURN_BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+_ROLE_MATCH, _ROLE_CONFLICT = 3.0, 3.0
+_NAME_MATCH, _NAME_CONFLICT = 4.0, 4.0
+_LANGUAGE_MATCH, _LANGUAGE_CONFLICT = 1.0, 1.5
+_TURN_SKIP = 3.0
+_MERGE = 3.0
+
+
+def split_turns(segments: list[Segment], lang: str) -> list[Turn]:
+    """Turns in document order; the first holds what precedes the first heading."""
+    rules = LANGUAGES[lang]
+    turns = [Turn(None)]
+    for seg in segments:
+        if seg.kind == "heading":
+            turns.append(Turn(rules.parse_heading(seg.text), [seg]))
+        else:
+            turns[-1].segments.append(seg)
+    return turns
+
+
+def _affiliation_ids(speaker: Speaker, lang: str, lexicon: Lexicon) -> set[int]:
+    text = speaker.affiliation
+    if not text:
+        return set()
+    ids = lexicon.zh_ids(text) if lang == "zh" else lexicon.ar_ids(text)
+    return {i for i in ids if lexicon.entries[i].kind in NAME_KINDS}
+
+
+def speaker_score(zs: Speaker | None, as_: Speaker | None, lexicon: Lexicon) -> float:
+    """Evidence that two headings introduce the same speaker."""
+    if zs is None or as_ is None:
+        return 6.0 if zs is as_ else -6.0  # the opening pairs only with the opening
+    s = 0.0
+    if zs.role or as_.role:
+        s += _ROLE_MATCH if zs.role == as_.role else -_ROLE_CONFLICT
+    zi, ai = _affiliation_ids(zs, "zh", lexicon), _affiliation_ids(as_, "ar", lexicon)
+    if zi and ai:
+        s += _NAME_MATCH if zi & ai else -_NAME_CONFLICT
+    elif bool(zs.affiliation) != bool(as_.affiliation):
+        s -= 1.0
+    if zs.language and as_.language:
+        s += _LANGUAGE_MATCH if zs.language == as_.language else -_LANGUAGE_CONFLICT
+    return s
+
+
+def _length_score(zh_size: int, ar_size: int, ratio: float) -> float:
+    if not zh_size or not ar_size:
+        return -2.0
+    return -abs(math.log(ar_size / (ratio * zh_size)))
+
+
+def align_turns(zh: list[Turn], ar: list[Turn], lexicon: Lexicon, ratio: float) -> list[tuple[list[int], list[int]]]:
+    """Pairs of (zh turn indices, ar turn indices) in order; one side may be empty."""
+
+    def score(i0: int, i1: int, j0: int, j1: int) -> float:
+        if i0 == i1 or j0 == j1:
+            return -_TURN_SKIP * ((i1 - i0) + (j1 - j0))
+        s = speaker_score(zh[i0].speaker, ar[j0].speaker, lexicon)
+        if i1 - i0 > 1 or j1 - j0 > 1:
+            s -= _MERGE
+        zsize = sum(t.size for t in zh[i0:i1])
+        asize = sum(t.size for t in ar[j0:j1])
+        return s + _length_score(zsize, asize, ratio)
+
+    path = best_path(len(zh), len(ar), score, TURN_BEADS, width=40)
+    return [(list(range(i0, i1)), list(range(j0, j1))) for i0, i1, j0, j1 in path]
