@@ -17,6 +17,7 @@ import itertools
 from bisect import bisect_left
 from collections import defaultdict
 
+from .costs import SKIP
 from .dp import best_local_path
 from .model import Bead, Segment
 
@@ -26,6 +27,9 @@ IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
 CANDIDATES = 8  # runs of the other language tried per run
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
+REJOIN_GAIN = 3.0  # a fragment moves to complete a sentence only if the beads gain this much
+ROUNDS = 6  # rounds of fragment moves
+JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followed in the source
 
 
 class _Runs:
@@ -89,7 +93,7 @@ def recover_displaced(ctx, beads: list[Bead]) -> tuple[list[Bead], list[dict]]:
     pairs = [(b.zh, b.ar) for b in kept] + new_pairs
     left_zh = [s for s in zh_orphans if s.index not in placed_zh]
     left_ar = [s for s in ar_orphans if s.index not in placed_ar]
-    pairs, left_zh, left_ar = _glue_fragments(ctx, pairs, left_zh, left_ar)
+    pairs, left_zh, left_ar = _rejoin_fragments(ctx, pairs, left_zh, left_ar)
 
     out = [_rebuild(ctx, z, a, home) for z, a in pairs]
     out += [_rebuild(ctx, [s], [], home) for s in left_zh]
@@ -209,46 +213,69 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
     return placed
 
 
-def _glue_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
-    """Attach each leftover fragment to the bead whose side it completes.
+def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
+    """Re-join sentences broken at a displaced page or column break.
 
-    A bead whose side ends mid-sentence (open end) takes a leftover fragment
-    after it; a leftover fragment ending mid-sentence may also open a bead.
-    The attachment is kept only when it raises the bead's score by more than
-    leaving the fragment unaligned costs.
+    The segmenter glued every line that stops mid-sentence to the next line;
+    where the converter displaced text, that next line is the wrong one. So
+    every such joint is undone: the continuation is cut from its bead, and
+    each fragment ending mid-sentence (a head) takes the free fragment (a
+    tail: a cut continuation or a segment left unaligned) that raises its
+    bead's score most, best pairs first. Correct joints come back as they
+    were; displaced ones find their partner wherever it is.
     """
-    from .costs import SKIP
+    beads = [[list(z), list(a)] for z, a in pairs]
+    free: list[list[Segment]] = [list(left_zh), list(left_ar)]
+    docs = (ctx.zh, ctx.ar)
+    for side in (0, 1):
+        segs = docs[side].segments
+        for b in beads:
+            kept, prev = [], None
+            for s in b[side]:
+                if prev is not None and prev.index == s.index - 1 and segs[s.index - 1].chain == s.chain:
+                    free[side].append(s)  # a continuation glued in source order: undo the joint
+                else:
+                    kept.append(s)
+                prev = s
+            b[side] = kept
 
-    pairs = [(list(z), list(a)) for z, a in pairs]
-    for lang, left in (("zh", left_zh), ("ar", left_ar)):
-        side = 0 if lang == "zh" else 1
-        still = []
-        for frag in sorted(left, key=lambda s: s.index):
-            best, choice = SKIP * 0.5, None
-            for k, pair in enumerate(pairs):
-                segs = pair[side]
-                if not segs or not pair[1 - side]:
+    def value(z: list[Segment], a: list[Segment]) -> float:
+        return ctx.score(z, a) if z and a else -SKIP * (len(z) + len(a))
+
+    for _ in range(ROUNDS):
+        options = []
+        for side in (0, 1):
+            for k, b in enumerate(beads):
+                if not b[1 - side]:
                     continue
-                base = ctx.score(pair[0], pair[1])
-                for where in ("end", "start"):
-                    if where == "end" and not segs[-1].open_end:
+                base = value(*b)
+                for pos, h in enumerate(b[side]):
+                    if not h.open_end:
                         continue
-                    if where == "start" and not frag.open_end:
-                        continue
-                    new = segs + [frag] if where == "end" else [frag] + segs
-                    trial = (new, pair[1]) if side == 0 else (pair[0], new)
-                    gain = ctx.score(*trial) - base
-                    if gain > best:
-                        best, choice = gain, (k, trial)
-            if choice:
-                k, trial = choice
-                pairs[k] = (list(trial[0]), list(trial[1]))
-            else:
-                still.append(frag)
-        if lang == "zh":
-            left_zh = still
-        else:
-            left_ar = still
+                    for t_i, t in enumerate(free[side]):
+                        grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
+                        trial = (grown, b[1]) if side == 0 else (b[0], grown)
+                        gain = value(*trial) - base + SKIP
+                        if t.index == h.index + 1:
+                            gain += JOINT_PRIOR  # the joint as the segmenter made it is usually right
+                        if gain > REJOIN_GAIN:
+                            options.append((-gain, side, k, pos, t.index))
+        if not options:
+            break
+        options.sort()
+        used_beads: set[int] = set()
+        used_tails: set[tuple[int, int]] = set()
+        for _, side, k, pos, t_index in options:
+            if k in used_beads or (side, t_index) in used_tails:
+                continue
+            tail = next(t for t in free[side] if t.index == t_index)
+            free[side].remove(tail)
+            beads[k][side].insert(pos + 1, tail)
+            used_beads.add(k)
+            used_tails.add((side, t_index))
+    pairs = [(z, a) for z, a in beads if z and a]
+    left_zh = free[0] + [s for z, a in beads if not a for s in z]
+    left_ar = free[1] + [s for z, a in beads if not z for s in a]
     return pairs, left_zh, left_ar
 
 

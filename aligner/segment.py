@@ -38,6 +38,9 @@ class _Block:
 
 
 def _blocks(lines: list[Line], lang: str) -> list[_Block]:
+    """Glue lines into blocks: a line of running text that stops without final
+    punctuation continues on the next line (so does a speech whose first line
+    is cut after the heading, and a sentence already running over a break)."""
     rules, glue = LANGUAGES[lang], _GLUE[lang]
     blocks: list[_Block] = []
     i = 0
@@ -61,7 +64,7 @@ def _blocks(lines: list[Line], lang: str) -> list[_Block]:
             and not line.mark
             and prev.mark != "title"
             and len(prev.text) > prev.heading
-            and rules.is_prose(prev.text)
+            and (prev.heading or len(prev.starts) > 1 or rules.is_prose(prev.text))
             and not rules.is_final(prev.text)
         )
         if continues:
