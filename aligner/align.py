@@ -9,6 +9,7 @@ from .dp import best_path
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn
 from .read import lines_of
+from .recover import mark_moves, recover_displaced
 from .segment import segment, split_at_joints
 from .turns import align_turns, split_turns
 
@@ -63,7 +64,7 @@ class PairContext:
     def score(self, zs: list[Segment], as_: list[Segment], shape: tuple[int, int] | None = None) -> float:
         """Bead score; `shape` counts sentences (default: repaired sentences among the pieces)."""
         if shape is None:
-            shape = (len({s.chain for s in zs}), len({s.chain for s in as_}))
+            shape = (len(chains(zs)), len(chains(as_)))
         return costs.bead_score(shape, self.side("zh", zs), self.side("ar", as_), self.model)
 
     def bead(self, zs: list[Segment], as_: list[Segment], turn: int, speakers: tuple[str, str]) -> Bead:
@@ -72,10 +73,11 @@ class PairContext:
 
 
 def chains(segs: list[Segment]) -> list[list[Segment]]:
-    """Group pieces back into the sentences the segmenter repaired across page breaks."""
+    """Group pieces into sentences: a piece that stops mid-sentence runs on into the next."""
     out: list[list[Segment]] = []
     for s in segs:
-        if out and out[-1][-1].chain == s.chain:
+        prev = out[-1][-1] if out else None
+        if prev is not None and (prev.chain == s.chain or (prev.open_end and prev.kind == s.kind == "sentence")):
             out[-1].append(s)
         else:
             out.append([s])
@@ -120,6 +122,26 @@ def _speaker_text(turns: list[Turn]) -> str:
     return turns[0].speaker.heading if turns and turns[0].speaker else ""
 
 
+def realign(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
+    """Align again, monotonically, turn by turn, with the Arabic in the order recovery found.
+
+    Recovery decides where each piece belongs; this pass decides the bead
+    boundaries there as the monotone aligner does on text in reading order.
+    """
+    turns: dict[int, tuple[list[Segment], list[Segment], tuple[str, str]]] = {}
+    current = beads[0].turn if beads else 0
+    for b in beads:
+        if b.zh:
+            current = b.turn
+        zs, as_, _ = turns.setdefault(current, ([], [], (b.speaker_zh, b.speaker_ar)))
+        zs.extend(b.zh)
+        as_.extend(b.ar)
+    out = []
+    for t, (zs, as_, speakers) in turns.items():
+        out += [ctx.bead(bz, ba, t, speakers) for bz, ba in align_turn_pair(ctx, zs, as_)]
+    return out
+
+
 def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool = True) -> Alignment:
     """Turns first, then sentences inside each pair of turns (two passes: the
     second with the length model refitted on the first pass's confident beads),
@@ -142,9 +164,8 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
                 beads.append(ctx.bead(bz, ba, t, speakers))
     moves: list[dict] = []
     if recover:
-        from .recover import recover_displaced
-
-        beads, moves = recover_displaced(ctx, beads)
+        beads = realign(ctx, recover_displaced(ctx, beads))
+        moves = mark_moves(beads)
     matched = sum(1 for zi, ai in turn_pairs if zi and ai)
     return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves)
 

@@ -27,9 +27,9 @@ IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
 CANDIDATES = 8  # runs of the other language tried per run
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
-REJOIN_GAIN = 3.0  # a fragment moves to complete a sentence only if the beads gain this much
-ROUNDS = 6  # rounds of fragment moves
+REJOIN_GAIN = 3.0  # a fragment re-joins a sentence only if its bead gains this much
 JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followed in the source
+ROUNDS = 6  # rounds of fragment moves
 
 
 class _Runs:
@@ -57,10 +57,12 @@ class _Runs:
 
 
 def _runs_of(orphans: list[Segment]) -> list[list[Segment]]:
-    """Maximal stretches of orphans adjacent in source order (indices consecutive)."""
+    """Maximal stretches of orphans adjacent in source order (indices consecutive),
+    cut where a line stopping mid-sentence was glued to the next: after a
+    displaced break the next line may belong anywhere."""
     out: list[list[Segment]] = []
     for s in sorted(orphans, key=lambda s: s.index):
-        if out and s.index == out[-1][-1].index + 1:
+        if out and s.index == out[-1][-1].index + 1 and not out[-1][-1].open_end:
             out[-1].append(s)
         else:
             out.append([s])
@@ -76,12 +78,9 @@ def _slot(run: list[Segment], anchored: list[int]) -> tuple[int, int]:
     return (anchored[k - 1] if k else -1, anchored[k] if k < len(anchored) else -1)
 
 
-def recover_displaced(ctx, beads: list[Bead]) -> tuple[list[Bead], list[dict]]:
-    """Re-place orphan and weakly aligned segments across the whole document.
-
-    Returns the beads in Chinese reading order and a list of moves (beads whose
-    Arabic side was taken out of source order).
-    """
+def recover_displaced(ctx, beads: list[Bead]) -> list[Bead]:
+    """Re-place orphan and weakly aligned segments across the whole document;
+    returns the beads in Chinese reading order."""
     home = _homes(beads)
     kept = [b for k, b in enumerate(beads) if b.zh and b.ar and not (_is_weak(beads, k) and not _is_heading(b))]
     zh_orphans = [s for b in beads if b not in kept for s in b.zh]
@@ -98,8 +97,7 @@ def recover_displaced(ctx, beads: list[Bead]) -> tuple[list[Bead], list[dict]]:
     out = [_rebuild(ctx, z, a, home) for z, a in pairs]
     out += [_rebuild(ctx, [s], [], home) for s in left_zh]
     out += [_rebuild(ctx, [], [s], home) for s in left_ar]
-    out = _reading_order(out)
-    return out, _mark_moves(out)
+    return _reading_order(out)
 
 
 def _is_weak(beads: list[Bead], k: int) -> bool:
@@ -220,27 +218,35 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     where the converter displaced text, that next line is the wrong one. So
     every such joint is undone: the continuation is cut from its bead, and
     each fragment ending mid-sentence (a head) takes the free fragment (a
-    tail: a cut continuation or a segment left unaligned) that raises its
-    bead's score most, best pairs first. Correct joints come back as they
-    were; displaced ones find their partner wherever it is.
+    tail: a cut continuation, or an unaligned piece that opens a line) that
+    raises its bead's score most, best pairs first, in rounds. Correct joints
+    come back as they were (helped by JOINT_PRIOR); displaced ones find their
+    partner wherever it is.
     """
     beads = [[list(z), list(a)] for z, a in pairs]
-    free: list[list[Segment]] = [list(left_zh), list(left_ar)]
     docs = (ctx.zh, ctx.ar)
-    for side in (0, 1):
-        segs = docs[side].segments
-        for b in beads:
-            kept, prev = [], None
-            for s in b[side]:
-                if prev is not None and prev.index == s.index - 1 and segs[s.index - 1].chain == s.chain:
-                    free[side].append(s)  # a continuation glued in source order: undo the joint
-                else:
-                    kept.append(s)
-                prev = s
-            b[side] = kept
 
     def value(z: list[Segment], a: list[Segment]) -> float:
         return ctx.score(z, a) if z and a else -SKIP * (len(z) + len(a))
+
+    def starts_line(seg: Segment, side: int) -> bool:  # a continuation can only open a line
+        segs = docs[side].segments
+        return seg.index == 0 or segs[seg.index - 1].lines[-1] != seg.lines[0]
+
+    free: list[list[Segment]] = [[], []]
+    unplaced: list[list[Segment]] = [[], []]
+    for side, left in ((0, left_zh), (1, left_ar)):
+        segs = docs[side].segments
+        for b in beads:
+            kept = []
+            for k, s in enumerate(b[side]):
+                if k and b[side][k - 1].index == s.index - 1 and segs[s.index - 1].chain == s.chain:
+                    free[side].append(s)  # a continuation glued in source order: undo the joint
+                else:
+                    kept.append(s)
+            b[side] = kept
+        for s in left:
+            (free if starts_line(s, side) else unplaced)[side].append(s)
 
     for _ in range(ROUNDS):
         options = []
@@ -252,10 +258,9 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                 for pos, h in enumerate(b[side]):
                     if not h.open_end:
                         continue
-                    for t_i, t in enumerate(free[side]):
+                    for t in free[side]:
                         grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
-                        trial = (grown, b[1]) if side == 0 else (b[0], grown)
-                        gain = value(*trial) - base + SKIP
+                        gain = value(*((grown, b[1]) if side == 0 else (b[0], grown))) - base + SKIP
                         if t.index == h.index + 1:
                             gain += JOINT_PRIOR  # the joint as the segmenter made it is usually right
                         if gain > REJOIN_GAIN:
@@ -274,8 +279,8 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
             used_beads.add(k)
             used_tails.add((side, t_index))
     pairs = [(z, a) for z, a in beads if z and a]
-    left_zh = free[0] + [s for z, a in beads if not a for s in z]
-    left_ar = free[1] + [s for z, a in beads if not z for s in a]
+    left_zh = free[0] + unplaced[0] + [s for z, a in beads if not a for s in z]
+    left_ar = free[1] + unplaced[1] + [s for z, a in beads if not z for s in a]
     return pairs, left_zh, left_ar
 
 
@@ -299,7 +304,7 @@ def _reading_order(beads: list[Bead]) -> list[Bead]:
     return out
 
 
-def _mark_moves(beads: list[Bead]) -> list[dict]:
+def mark_moves(beads: list[Bead]) -> list[dict]:
     """Flag beads whose Arabic breaks source order: those off the longest
     increasing run of Arabic positions (in Chinese reading order)."""
     seq = [(k, min(s.index for s in b.ar)) for k, b in enumerate(beads) if b.zh and b.ar]
