@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from . import costs
 from .cues import Features, Side, Weights, features, side
-from .dp import best_path
+from .dp import BEADS, best_path
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn
 from .read import lines_of
@@ -13,6 +13,7 @@ from .recover import mark_moves, recover_displaced
 from .segment import segment, split_at_joints
 from .turns import align_turns, split_turns
 
+SENTENCE_BAND = 8  # sentences a path may stray from the diagonal of a turn (beyond the length difference)
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
 
 
@@ -89,15 +90,27 @@ def align_run(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[t
     zc, ac = chains(zs), chains(as_)
     if not zc or not ac:
         return [(c, []) for c in zc] + [([], c) for c in ac]
-
-    def flat(cs: list[list[Segment]]) -> list[Segment]:
-        return [s for c in cs for s in c]
+    span = max(max(b) for b in BEADS)
+    zsides = _span_sides(ctx, "zh", zc, span)
+    asides = _span_sides(ctx, "ar", ac, span)
+    model = ctx.model
 
     def score(i0: int, i1: int, j0: int, j1: int) -> float:
-        return ctx.score(flat(zc[i0:i1]), flat(ac[j0:j1]), (i1 - i0, j1 - j0))
+        shape = (i1 - i0, j1 - j0)
+        return costs.bead_score(shape, zsides[i0][shape[0]], asides[j0][shape[1]], model)
 
-    path = best_path(len(zc), len(ac), score)
-    return [(flat(zc[i0:i1]), flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
+    path = best_path(len(zc), len(ac), score, width=SENTENCE_BAND)
+    return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
+
+
+def _flat(cs: list[list[Segment]]) -> list[Segment]:
+    return [s for c in cs for s in c]
+
+
+def _span_sides(ctx: PairContext, lang: str, cs: list[list[Segment]], span: int) -> list[list[Side | None]]:
+    """sides[i][k]: the weighted side of sentences i..i+k (k = 0 is the empty side)."""
+    return [[None] + [ctx.side(lang, _flat(cs[i:i + k])) for k in range(1, min(span, len(cs) - i) + 1)]
+            for i in range(len(cs) + 1)]
 
 
 def _split_heading(segs: list[Segment]) -> tuple[list[Segment], list[Segment]]:

@@ -24,7 +24,7 @@ from .model import Bead, Segment
 DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
 PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
 IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
-CANDIDATES = 8  # runs of the other language tried per run
+CANDIDATES = 4  # runs of the other language tried per run
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
 REJOIN_GAIN = 3.0  # a fragment re-joins a sentence only if its bead gains this much
