@@ -40,15 +40,21 @@ class _Runs:
         self.runs: dict[int, list[Segment]] = {}
         self.index: dict[str, set[int]] = defaultdict(set)
         self.slots: dict[int, tuple[int, int]] = {}
+        self.by_neighbour: dict[tuple[int, int], set[int]] = defaultdict(set)  # (before|after, bead) -> runs
 
     def add(self, rid: int, segs: list[Segment], slot: tuple[int, int]) -> None:
         self.runs[rid], self.slots[rid] = segs, slot
+        for key in enumerate(slot):
+            if key[1] >= 0:
+                self.by_neighbour[key].add(rid)
         for a in self.anchors(segs):
             self.index[a].add(rid)
 
     def remove(self, rid: int) -> None:
         for a in self.anchors(self.runs[rid]):
             self.index[a].discard(rid)
+        for key in enumerate(self.slots[rid]):
+            self.by_neighbour[key].discard(rid)
         del self.runs[rid], self.slots[rid]
 
     def anchors(self, segs: list[Segment]) -> set[str]:
@@ -166,9 +172,8 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
             w = ctx.weights[a]
             for oid in other.index.get(a, ()):
                 weight[oid] += w
-        slot = mine.slots[rid]
-        for oid, oslot in other.slots.items():  # the runs in the same place are always tried
-            if (slot[0] == oslot[0] and slot[0] >= 0) or (slot[1] == oslot[1] and slot[1] >= 0):
+        for key in enumerate(mine.slots[rid]):  # the runs in the same place are always tried
+            for oid in other.by_neighbour.get(key, ()):
                 weight[oid] += 1e6
         return [oid for oid, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]]
 
