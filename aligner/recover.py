@@ -13,6 +13,7 @@ as sets for free: each entry is a run of one that meets its partner by name.
 from __future__ import annotations
 
 import heapq
+import math
 import itertools
 from bisect import bisect_left
 from collections import defaultdict
@@ -28,7 +29,9 @@ CANDIDATES = 4  # runs of the other language tried per run
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
 REJOIN_GAIN = 3.0  # a fragment re-joins a sentence only if its bead gains this much
-JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followed in the source
+JOINT_PRIOR = 1.5
+DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
+DISTANCE_SCALE = 30.0  # source lines within which displacement costs little  # preference for re-joining a fragment to the line it followed in the source
 ROUNDS = 6  # rounds of fragment moves
 
 
@@ -163,6 +166,9 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
         if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
             total += IN_PLACE
+        expected = [kept[k].ar_lines[-1] for k in zslot[:1] if k >= 0] + [kept[k].ar_lines[0] for k in zslot[1:] if k >= 0]
+        if expected:  # where the Arabic of the Chinese gap would sit, judged from its aligned neighbours
+            total -= min(distance_penalty(line, as_[0].lines[0]) for line in expected)
         if total >= PLACE_MIN and path:
             heapq.heappush(heap, (-total, next(tie), zid, aid, path))
 
@@ -268,6 +274,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                         gain = value(*((grown, b[1]) if side == 0 else (b[0], grown))) - base + SKIP
                         if t.index == h.index + 1:
                             gain += JOINT_PRIOR  # the joint as the segmenter made it is usually right
+                        gain -= distance_penalty(h.lines[-1], t.lines[0])
                         if gain > REJOIN_GAIN:
                             options.append((-gain, side, k, pos, t.index))
         if not options:
@@ -287,6 +294,11 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     left_zh = free[0] + unplaced[0] + [s for z, a in beads if not a for s in z]
     left_ar = free[1] + unplaced[1] + [s for z, a in beads if not z for s in a]
     return pairs, left_zh, left_ar
+
+
+def distance_penalty(line_a: int, line_b: int) -> float:
+    """Converters displace text within a page or two: the farther apart, the less likely."""
+    return DISTANCE_WEIGHT * math.log1p(abs(line_a - line_b) / DISTANCE_SCALE)
 
 
 def _reading_order(beads: list[Bead]) -> list[Bead]:
