@@ -14,6 +14,7 @@ from .segment import segment, split_at_joints
 from .turns import align_turns, split_turns
 
 SENTENCE_BAND = 8  # sentences a path may stray from the diagonal of a turn (beyond the length difference)
+RECOVERY_PASSES = 2
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
 
 
@@ -177,7 +178,8 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
                 beads.append(ctx.bead(bz, ba, t, speakers))
     moves: list[dict] = []
     if recover:
-        beads = realign(ctx, recover_displaced(ctx, beads))
+        for _ in range(RECOVERY_PASSES):  # a second pass starts from better neighbours
+            beads = realign(ctx, recover_displaced(ctx, beads))
         moves = mark_moves(beads)
     matched = sum(1 for zi, ai in turn_pairs if zi and ai)
     return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves)
