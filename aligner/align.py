@@ -11,7 +11,7 @@ from .model import Alignment, Bead, Segment, Turn
 from .read import lines_of
 from .recover import mark_moves, recover_displaced
 from .segment import segment, split_at_joints
-from .turns import align_turns, split_turns
+from .turns import align_turns, complete_affiliations, split_turns
 
 SENTENCE_BAND = 8  # sentences a path may stray from the diagonal of a turn (beyond the length difference)
 RECOVERY_PASSES = 2
@@ -35,7 +35,9 @@ def prepare(text: str, lang: str, lexicon: Lexicon) -> Document:
         for piece in split_at_joints(sentence, lang):
             piece.index, piece.chain = len(segs), sentence.index
             segs.append(piece)
-    return Document(lang, segs, [features(s, lang, lexicon) for s in segs], split_turns(segs, lang))
+    turns = split_turns(segs, lang)
+    complete_affiliations(turns, lang, lexicon)
+    return Document(lang, segs, [features(s, lang, lexicon) for s in segs], turns)
 
 
 class PairContext:

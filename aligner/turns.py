@@ -6,7 +6,11 @@ the lexicon), original language of the speech and the length of the turns.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
+
+from rapidfuzz import fuzz, process
 
 from .dp import best_path
 from .lexicon import NAME_KINDS, Lexicon
@@ -31,6 +35,51 @@ def split_turns(segments: list[Segment], lang: str) -> list[Turn]:
         else:
             turns[-1].segments.append(seg)
     return turns
+
+
+_NAME_SCORE = 85  # rapidfuzz ratio at which two spellings of a transliterated name are the same name
+_HONORIFIC_SPLIT = {"ar": re.compile(r"\b(?:السيد|السيدة|السير|الآنسة)\s+"),
+                    "zh": re.compile(r"(?:先生|女士|夫人|小姐|爵士)$")}
+
+
+def _name_key(name: str, lang: str) -> str:
+    """A transliterated name with spaces, hyphens and dots gone: بو عيدة and بوعيدة meet."""
+    text = LANGUAGES[lang].normalise(name)
+    return re.sub(r"[\s\-‐·.．…]+", "", text)
+
+
+def _roster(opening: list[Segment], lang: str, lexicon: Lexicon) -> dict[str, str]:
+    """Name -> state from the cover page list ("المغرب السيدة بو عيدة", "摩洛哥..... Bouaida女士")."""
+    roster = {}
+    for seg in opening:
+        ids = lexicon.zh_ids(seg.text) if lang == "zh" else lexicon.ar_ids(seg.text)
+        states = {i for i in ids if lexicon.entries[i].kind in ("state", "observer")}
+        if len(states) != 1:
+            continue
+        entry = lexicon.entries[states.pop()]
+        if lang == "ar":
+            parts = _HONORIFIC_SPLIT["ar"].split(seg.text)
+            name = parts[-1] if len(parts) > 1 else ""
+        else:
+            name = _HONORIFIC_SPLIT["zh"].sub("", re.split(r"[.．…]{2,}|\s+", seg.text.strip())[-1])
+        if name and len(name) <= 40:
+            roster[_name_key(name, lang)] = entry.zh if lang == "zh" else entry.ar
+    return roster
+
+
+def complete_affiliations(turns: list[Turn], lang: str, lexicon: Lexicon) -> None:
+    """A heading that names a speaker but no country ("السيدة بوعيدة:") takes the
+    country the cover page lists for that name, spelling variants allowed."""
+    roster = _roster(turns[0].segments, lang, lexicon) if turns else {}
+    if not roster:
+        return
+    for turn in turns[1:]:
+        sp = turn.speaker
+        if sp is None or sp.affiliation or not sp.name:
+            continue
+        hit = process.extractOne(_name_key(sp.name, lang), list(roster), scorer=fuzz.ratio, score_cutoff=_NAME_SCORE)
+        if hit:
+            turn.speaker = dataclasses.replace(sp, affiliation=roster[hit[0]])
 
 
 def _affiliation_ids(speaker: Speaker, lang: str, lexicon: Lexicon) -> set[int]:
