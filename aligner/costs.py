@@ -18,6 +18,7 @@ ANCHOR_SCALE = 28.0  # log-odds per unit of anchor similarity
 SIM_RANDOM = 0.05  # similarity two unrelated sentences of a UN text typically reach
 PRIOR_MASS = 8.0  # anchor weight assumed unseen, so that two or three shared words prove little
 NAME_CONFLICT = 2.0  # both sides name states or bodies, none in common
+LIST_MERGE = 4.0  # per list entry merged with another in one bead
 OPEN_END_GLUE = 1.2  # a fragment ending mid-sentence glued to what follows
 
 
@@ -79,7 +80,8 @@ def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: Le
     prior = SHAPE.get(shape)
     if prior is None:
         return float("-inf")
-    return prior + (z.open_ends + a.open_ends) * OPEN_END_GLUE + pair_score(z, a, model)
+    merged_entries = max(0, z.entries - 1) + max(0, a.entries - 1)  # list entries pair one to one
+    return prior + (z.open_ends + a.open_ends) * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair_score(z, a, model)
 
 
 def confidence(score: float, size: int = 1) -> float:

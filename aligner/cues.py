@@ -20,6 +20,7 @@ from .model import Segment
 _SPACE = re.compile(r"\s+")
 _KIND_WEIGHT = {"s": 4.0, "r": 4.0, "l": 2.0, "n": 2.0, "c": 1.0}
 _NAME_WEIGHT = 2.0
+_ENTRY_MAX = {"zh": 30, "ar": 70}  # characters of a list entry: a state and a name or two
 
 
 @dataclass
@@ -27,11 +28,13 @@ class Features:
     length: int  # characters without spaces
     anchors: Counter  # anchor -> count
     names: frozenset[int]  # lexicon ids of states and organisations named
+    entry: bool = False  # a list entry: a short line naming one state (member lists, sponsors)
 
 
 def features(seg: Segment, lang: str, lexicon: Lexicon) -> Features:
-    """Length and anchors of one segment."""
-    text = seg.text
+    """Length and anchors of one segment, read from its folded form (no bidi marks, tatweel or
+    presentation forms; full-width letters and digits as ASCII)."""
+    text = anchors.fold(seg.text)[0]
     found: Counter = Counter()
     for s in anchors.symbols(text):
         found["s:" + s] += 1
@@ -43,7 +46,10 @@ def features(seg: Segment, lang: str, lexicon: Lexicon) -> Features:
     for i in ids:
         found[f"c:{i}"] += 1
     names = frozenset(i for i in ids if lexicon.entries[i].kind in NAME_KINDS)
-    return Features(len(_SPACE.sub("", text)), found, names)
+    length = len(_SPACE.sub("", text))
+    states = {i for i in names if lexicon.entries[i].kind in ("state", "observer")}
+    entry = len(states) == 1 and length <= _ENTRY_MAX[lang]
+    return Features(length, found, names, entry)
 
 
 def number_weight(anchor: str) -> float:
@@ -93,6 +99,7 @@ class Side:
     names: frozenset[int]
     length: int
     open_ends: int = 0  # fragments ending mid-sentence glued to what follows inside the side
+    entries: int = 0  # list entries in the side (each names its own state)
 
 
 def side(feats: list[Features], weights: Weights) -> Side:
@@ -104,7 +111,7 @@ def side(feats: list[Features], weights: Weights) -> Side:
             if w > 0:
                 vector[a] = vector.get(a, 0.0) + c * w
     names = feats[0].names if len(feats) == 1 else frozenset().union(*(f.names for f in feats))
-    return Side(vector, sum(vector.values()), names, sum(f.length for f in feats))
+    return Side(vector, sum(vector.values()), names, sum(f.length for f in feats), 0, sum(f.entry for f in feats))
 
 
 def overlap(z: Side, a: Side) -> tuple[float, float]:
