@@ -13,6 +13,7 @@ from .cues import Side, overlap
 # Tuned on the S/PV.7050 dev gold; see tests/test_costs.py for their behaviour.
 SKIP = 1.2  # score of leaving one segment unaligned
 SHAPE = {(1, 1): 0.0, (2, 1): -1.4, (1, 2): -1.4, (2, 2): -2.6, (3, 1): -2.8, (1, 3): -2.8}
+LENGTH_FLOOR = -3.0  # the worst length evidence: translators do drop a title or a clause
 LENGTH_BONUS = 2.5  # a typical true pair's length log-probability is about -1
 ANCHOR_SCALE = 28.0  # log-odds per unit of anchor similarity
 SIM_RANDOM = 0.05  # similarity two unrelated sentences of a UN text typically reach
@@ -51,7 +52,7 @@ def length_logprob(zh_len: int, ar_len: int, model: LengthModel) -> float:
         return 0.0
     delta = abs(ar_len - model.ratio * zh_len) / math.sqrt(mean * model.variance)
     tail = math.erfc(delta / math.sqrt(2))  # two-sided normal tail
-    return max(-25.0, math.log(tail)) if tail > 0 else -25.0
+    return max(LENGTH_FLOOR, math.log(tail)) if tail > 0 else LENGTH_FLOOR
 
 
 def anchor_similarity(z: Side, a: Side) -> float:
