@@ -28,6 +28,14 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
+fuzz: install  # the property tests with many more generated inputs (a few minutes)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py
+
+# speed, memory and scaling beside a Gale–Church baseline: bench/results.md and .json (several minutes);
+# options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--budget 300 --runs 7"
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/pip install --quiet ruff
 	$(BIN)/ruff check aligner tests

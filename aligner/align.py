@@ -15,6 +15,7 @@ from .turns import align_turns, complete_affiliations, split_turns
 
 SENTENCE_BAND = 8  # sentences a path may stray from the diagonal of a turn (beyond the length difference)
 RECOVERY_PASSES = 2
+ABSORB_MIN = 0.5  # confidence a bead must keep to take in a sandwiched sentence
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
 
 
@@ -158,6 +159,50 @@ def realign(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     return out
 
 
+def _same_paragraph(first: Segment, second: Segment) -> bool:
+    """Consecutive in the source and sharing a line: sentences of one paragraph."""
+    return first.index + 1 == second.index and first.lines[-1] == second.lines[0]
+
+
+def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
+    """A sentence left alone between two aligned beads, in the same paragraph as
+    its neighbour there, is part of that bead: translators seldom drop a whole
+    sentence of a paragraph. It joins the neighbour that scores best with it,
+    if that neighbour stays confident."""
+    out: list[Bead] = []
+    k = 0
+    while k < len(beads):
+        b = beads[k]
+        prev, nxt = (out[-1] if out else None), (beads[k + 1] if k + 1 < len(beads) else None)
+        side = "zh" if b.zh and not b.ar else "ar" if b.ar and not b.zh else None
+        if side is None or prev is None or nxt is None or not (prev.zh and prev.ar and nxt.zh and nxt.ar):
+            out.append(b)
+            k += 1
+            continue
+        (seg,) = getattr(b, side) if len(getattr(b, side)) == 1 else (None,)
+        options = []
+        if seg is not None and _same_paragraph(getattr(prev, side)[-1], seg):
+            options.append((prev, [*getattr(prev, side), seg], True))
+        if seg is not None and _same_paragraph(seg, getattr(nxt, side)[0]):
+            options.append((nxt, [seg, *getattr(nxt, side)], False))
+        best = None
+        for target, grown, is_prev in options:
+            zs, as_ = (grown, target.ar) if side == "zh" else (target.zh, grown)
+            bead = ctx.bead(zs, as_, target.turn, (target.speaker_zh, target.speaker_ar))
+            bead.moved = target.moved
+            if bead.score >= ABSORB_MIN and (best is None or bead.score > best[0].score):
+                best = (bead, is_prev)
+        if best is None:
+            out.append(b)
+        elif best[1]:
+            out[-1] = best[0]
+        else:
+            out.append(best[0])
+            k += 1  # the next bead is replaced by the grown one
+        k += 1
+    return out
+
+
 def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool = True) -> Alignment:
     """Turns first, then sentences inside each pair of turns (two passes: the
     second with the length model refitted on the first pass's confident beads),
@@ -182,6 +227,8 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
     if recover:
         for _ in range(RECOVERY_PASSES):  # a second pass starts from better neighbours
             beads = realign(ctx, recover_displaced(ctx, beads))
+    beads = absorb_sandwiched(ctx, beads)
+    if recover:
         moves = mark_moves(beads)
     matched = sum(1 for zi, ai in turn_pairs if zi and ai)
     return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves)

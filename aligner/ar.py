@@ -12,12 +12,11 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
 )
 
-from .anchors import ascii_digits, canonical_number, strip_symbols
+from .anchors import INVISIBLE, ascii_digits, canonical_number, fold, scaled, strip_symbols
 from .model import Speaker
 
 LANG = "ar"
 
-_INVISIBLE = re.compile("[\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
 # A sentence ends at . ! ؟ followed by a space or the end (quotes/brackets stay with it);
 # not after a lone letter (abbreviations such as "د." or "U.").
 _SENTENCE_END = re.compile(r"(?<![\s(][^\W\d_])(?<!^[^\W\d_])[.!؟?…]+[\"»”’')\]]*(?=\s|$)")
@@ -53,7 +52,9 @@ _MONTHS = {
     "اب": 8, "اغسطس": 8, "ايلول": 9, "سبتمبر": 9, "تشرين الاول": 10, "اكتوبر": 10,
     "تشرين الثاني": 11, "نوفمبر": 11, "كانون الاول": 12, "ديسمبر": 12,
 }
-_MONTH = re.compile(r"(?<!\w)(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?!\w)")
+_MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "تشرين الأول/أكتوبر": the UN writes both month names; one month, and its slash is no fraction
+_MONTH = re.compile(rf"(?<!\w)({_MONTH_NAME})(?:\s*/\s*(?:{_MONTH_NAME}))?(?!\w)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _PAIR = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
 _SCALE_AFTER = re.compile(r"\s*(مليون|ملايين|مليار|الف|الاف)")
@@ -61,8 +62,8 @@ _SCALE_AFTER = re.compile(r"\s*(مليون|ملايين|مليار|الف|الا
 
 def normalise(text: str) -> str:
     """Matching form: presentation forms folded, marks removed, alef/ya/ta marbuta unified."""
-    t = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
-    t = dediac_ar(_INVISIBLE.sub("", t))
+    t = unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
+    t = dediac_ar(INVISIBLE.sub("", t))
     return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(t)))
 
 
@@ -104,7 +105,8 @@ def match_heading(text: str) -> int:
         return 0
     if not groups:
         rest = text[m.end():]
-        if name not in _ROLES or not (_PROSE_MARKS.search(rest) or len(rest) >= 40):
+        named = bool(_HONORIFIC.match(name)) and len(name.split()) <= 5  # "السيدة بوعيدة:"
+        if not (name in _ROLES or named) or not (_PROSE_MARKS.search(rest) or len(rest) >= 40):
             return 0  # "الرئيس: السيد ... (أذربيجان)" is the cover list
         return m.end()
     if not (_HONORIFIC.match(name) or name in _ROLES or "تكلم" in groups):
@@ -118,7 +120,7 @@ def heading_is_cut(text: str) -> bool:
 
 
 def parse_heading(heading: str) -> Speaker:
-    m = _HEADING.match(heading)
+    m = _HEADING.match(fold(heading)[0])  # "الـــرئيس" in a PDF is still the President
     name = m.group("name").strip() if m else heading
     affiliation, language = "", None
     for g in _GROUP.findall(m.group("groups") if m else ""):
@@ -202,8 +204,7 @@ def numbers(text: str) -> list[str]:
         out.append(canonical_number(m.group()))
         scale = _SCALE_AFTER.match(t, m.end())
         if scale:
-            value = float(canonical_number(m.group())) * _MULTIPLIERS[scale.group(1)]
-            out.append(canonical_number(str(int(value)) if value.is_integer() else str(value)))
+            out += scaled(canonical_number(m.group()), _MULTIPLIERS[scale.group(1)])
     words = [w for w in re.split(r"[^\w]+", _NUMBER.sub(" ", t)) if w]
     out += [str(v) for v in _word_numbers(words)]
     return out

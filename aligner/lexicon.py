@@ -14,6 +14,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,6 +23,7 @@ import jieba
 
 from . import ar
 
+_JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # what jieba keeps as one token
 NAME_KINDS = frozenset({"state", "observer", "regional", "organ", "body", "agency"})
 _AR_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "ال")
 _AR_SUFFIX_SLACK = 3
@@ -100,14 +102,22 @@ class Lexicon:
                 form = _arabic_form(f)
                 if form:
                     self._ar_index.setdefault(form[0][:3], []).append((form, eid))
+        # forms jieba cannot keep whole ("刚果（金）", "伊朗（伊斯兰共和国）") are found as literals first
+        literals = sorted((f for f in self._zh_forms if not _JIEBA_WORD.fullmatch(f)), key=len, reverse=True)
+        self._zh_literal = re.compile("|".join(map(re.escape, literals))) if literals else None
         for bucket in self._ar_index.values():  # longest form first
             bucket.sort(key=lambda fe: (-len(fe[0]), -sum(map(len, fe[0])), fe[1]))
         self._tokenizer = _zh_tokenizer(sorted(self._zh_forms), cache_dir)
 
     def zh_ids(self, text: str) -> list[int]:
-        """Entry ids found in a Chinese text, in order."""
+        """Entry ids found in a Chinese text: bracketed forms, then jieba words."""
         forms = self._zh_forms
-        return [forms[w] for w in self._tokenizer.cut(text, HMM=False) if w in forms]
+        found = []
+        if self._zh_literal is not None:
+            found = [forms[m.group()] for m in self._zh_literal.finditer(text)]
+            if found:
+                text = self._zh_literal.sub("，", text)
+        return found + [forms[w] for w in self._tokenizer.cut(text, HMM=False) if w in forms]
 
     def ar_ids(self, text: str) -> list[int]:
         """Entry ids found in an Arabic text, in order; the longest form wins at each word."""

@@ -22,7 +22,7 @@ _ROLE_MATCH, _ROLE_CONFLICT = 3.0, 3.0
 _NAME_MATCH, _NAME_CONFLICT = 4.0, 4.0
 _LANGUAGE_MATCH, _LANGUAGE_CONFLICT = 1.0, 1.5
 _TURN_SKIP = 3.0
-_MERGE = 3.0
+_MERGE = 5.0  # more than a skip: a merge is kept only when the lengths ask for it
 
 
 def split_turns(segments: list[Segment], lang: str) -> list[Turn]:
@@ -119,9 +119,11 @@ def align_turns(zh: list[Turn], ar: list[Turn], lexicon: Lexicon, ratio: float) 
     def score(i0: int, i1: int, j0: int, j1: int) -> float:
         if i0 == i1 or j0 == j1:
             return -_TURN_SKIP * ((i1 - i0) + (j1 - j0))
-        s = speaker_score(zh[i0].speaker, ar[j0].speaker, lexicon)
-        if i1 - i0 > 1 or j1 - j0 > 1:
-            s -= _MERGE
+        if i1 - i0 > 1 or j1 - j0 > 1:  # a heading missing on one side: its partner is one of these
+            s = max(speaker_score(zh[i].speaker, ar[j].speaker, lexicon)
+                    for i in range(i0, i1) for j in range(j0, j1)) - _MERGE
+        else:
+            s = speaker_score(zh[i0].speaker, ar[j0].speaker, lexicon)
         zsize = sum(t.size for t in zh[i0:i1])
         asize = sum(t.size for t in ar[j0:j1])
         return s + _length_score(zsize, asize, ratio)

@@ -1,8 +1,9 @@
-"""Writers: TSV and JSONL bitext, written atomically (temp file, then rename)."""
+"""Writers: TSV, JSONL, TMX and Moses bitext, written atomically (temp file, then rename)."""
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .model import Bead
+from .tmx import write_tmx
 
 TSV_COLUMNS = ("zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar")
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -50,7 +52,32 @@ def write_jsonl(beads: Iterable[Bead], out: TextIO) -> None:
         out.write(json.dumps(bead_record(b), ensure_ascii=False) + "\n")
 
 
-WRITERS: dict[str, Callable[[Iterable[Bead], TextIO], None]] = {"tsv": write_tsv, "jsonl": write_jsonl}
+# Everything Python's str.splitlines() (and so many corpus tools) treats as a line end, plus tabs.
+_LINE_BREAKS = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def moses_line(text: str) -> str:
+    """One side of a bead on one line: line breaks and tabs inside it become a space."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
+def write_moses(beads: Iterable[Bead], out: TextIO, lang: str) -> None:
+    """One side (`lang` "zh" or "ar") of a Moses parallel corpus: line n of the
+    .zh file translates line n of the .ar file, so only two-sided beads are written."""
+    for b in beads:
+        if b.zh and b.ar:
+            out.write(moses_line(b.zh_text if lang == "zh" else b.ar_text) + "\n")
+
+
+# A writer may return warnings for the user (the TMX writer reports over-long segments).
+Writer = Callable[[Iterable[Bead], TextIO], list[str] | None]
+WRITERS: dict[str, Writer] = {"tsv": write_tsv, "jsonl": write_jsonl, "tmx": write_tmx}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write(path: str | Path, fill: Callable[[TextIO], None]) -> None:
@@ -67,6 +94,7 @@ def atomic_write(path: str | Path, fill: Callable[[TextIO], None]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             fill(f)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs follow the umask
         os.replace(tmp, p)
     except BaseException:
         try:

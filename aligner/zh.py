@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .anchors import canonical_number, strip_symbols
+from .anchors import INVISIBLE, canonical_number, scaled, strip_symbols
 from .model import Speaker
 
 LANG = "zh"
@@ -39,8 +39,8 @@ _MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s
 
 
 def normalise(text: str) -> str:
-    """Full-width digits and Latin to ASCII, compatibility forms folded (for matching only)."""
-    return unicodedata.normalize("NFKC", text)
+    """Full-width digits and Latin to ASCII, compatibility forms folded, invisible marks dropped (for matching only)."""
+    return unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
 
 
 def is_final(text: str) -> bool:
@@ -82,10 +82,11 @@ def match_heading(text: str) -> int:
     if not m:
         return 0
     name, groups = m.group("name").strip(), m.group("groups")
-    if not groups and name not in _ROLES:
+    named = len(name) <= 12 and bool(_HONORIFICS.search(name)) and name not in ("主席先生",)  # "Bouaida女士："
+    if not groups and name not in _ROLES and not named:
         return 0
-    if not groups and len(text) == m.end():
-        return 0  # "主席：" alone is a list label, not a turn
+    if not groups and not _PROSE_MARKS.search(text[m.end():]):
+        return 0  # "主席：" alone, or "主席： 马梅德亚罗夫先生 (阿塞拜疆)", is the cover list
     if any(c.isdigit() for c in name):
         return 0
     return m.end()
@@ -155,8 +156,7 @@ def numbers(text: str) -> list[str]:
         out.append(canonical_number(m.group()))
         big = _MAGNITUDE_AFTER.match(t, m.end())
         if big and "," not in m.group():
-            value = float(m.group().replace(",", "")) * _BIG[big.group(1)]
-            out.append(canonical_number(str(int(value)) if value.is_integer() else str(value)))
+            out += scaled(m.group(), _BIG[big.group(1)])
     for m in _CN_NUMERAL.finditer(t):
         s = m.group(2)
         if m.group(1) or m.group(3) or len(s) >= 2:

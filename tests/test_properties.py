@@ -1,0 +1,124 @@
+"""Guarantees over generated and mutated inputs: nothing lost, nothing raised, same output every run.
+
+The default profile keeps `make test` quick; `make fuzz` runs the same
+properties with many more examples (HYPOTHESIS_PROFILE=fuzz).
+"""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import aligner
+from aligner.lexicon import load
+from aligner.read import lines_of
+from aligner.write import write_jsonl
+
+ROOT = Path(__file__).resolve().parents[1]
+settings.register_profile("quick", max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings.get_profile("fuzz" if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else "quick")
+
+HAZARDS = ["\u200e", "\u200f", "\u061c", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u0640", "\u200b", "\ufeff"]
+ZH_PIECES = [
+    "主席（以英语发言）：", "刘结一先生（中国）：", "秘书长：", "安全理事会", "第七〇五〇次会议", "一九四八年",
+    "10月28日", "百分之五", "3.5万", "1.2.3万", "S/2013/588", "Ｓ／２０１３／５８８", "２０１３年", "ＵＮ",
+    "我宣布会议开始", "《联合国宪章》", "，", "。", "！", "？", "；", "：", "、", "……", "（", "）", "“", "”",
+    "# ", "## ", "**", "- ", "• ", "\t", " ", "\u3000", "\n", "\n\n", "\r\n", "\r",
+]
+AR_PIECES = [
+    "الرئيس (تكلم بالإنكليزية): ", "السيد تشوركين (الاتحاد الروسي) (تكلم بالروسية): ", "الأمين العام: ",
+    "أعلن افتتاح الجلسة", "مجلس الأمن", "الجلسة ٧٠٥٠", "٢٦٤/٦٧", "تشرين الأول/أكتوبر", "الثامنة والستون",
+    "1.2.3 مليون", "S/2013/588", "ﺍﻟﺮﺋﻴﺲ", "ﻻ", "الـــرئيس", "د.", "U.", ".", "،", "؛", "؟", "!", ":", "(", ")",
+    "«", "»", "# ", "**", "- ", "\t", " ", "\n", "\n\n", "\r\n", "\r",
+]
+
+
+def _document(pieces: list[str]) -> st.SearchStrategy[str]:
+    """Texts made of document-like pieces, with PDF hazards and arbitrary characters mixed in."""
+    piece = st.one_of(st.sampled_from(pieces), st.sampled_from(HAZARDS), st.text(max_size=3))
+    return st.lists(piece, max_size=40).map("".join)
+
+
+def _mutated(path: str) -> st.SearchStrategy[str]:
+    """A stretch of a real sample with characters deleted, inserted or duplicated."""
+    lines = (ROOT / "samples" / path).read_text(encoding="utf-8").splitlines(keepends=True)
+
+    @st.composite
+    def build(draw) -> str:
+        start = draw(st.integers(0, len(lines) - 1))
+        text = "".join(lines[start:start + draw(st.integers(1, 25))])
+        for _ in range(draw(st.integers(0, 6))):
+            at = draw(st.integers(0, len(text)))
+            edit = draw(st.sampled_from(["delete", "insert", "repeat"]))
+            if edit == "delete":
+                text = text[:at] + text[at + draw(st.integers(1, 40)):]
+            elif edit == "insert":
+                text = text[:at] + draw(st.one_of(st.sampled_from(HAZARDS + ["\n", "\r", "。", "."]), st.text(max_size=4))) + text[at:]
+            else:
+                text = text[:at] + text[at:at + 200] * draw(st.integers(2, 12)) + text[at:]
+        return text
+
+    return build()
+
+
+ZH = st.one_of(_document(ZH_PIECES), _mutated("S_PV.7050_zh.txt"))
+AR = st.one_of(_document(AR_PIECES), _mutated("S_PV.7050_ar.txt"))
+
+
+def visible(text: str) -> Counter:
+    """The non-space characters of a text, as a multiset."""
+    return Counter(c for c in text if not c.isspace())
+
+
+def cleaned(text: str) -> Counter:
+    """What the output must hold: the text after read.clean_line stripped markdown marks and bullets."""
+    return visible("".join(line.text for line in lines_of(text)))
+
+
+def jsonl(result: aligner.Alignment) -> str:
+    out = io.StringIO()
+    write_jsonl(result.beads, out)
+    return out.getvalue()
+
+
+@PROFILE
+@given(zh=ZH, ar=AR, recover=st.booleans())
+def test_every_character_is_output_exactly_once(zh: str, ar: str, recover: bool) -> None:
+    result = aligner.align(zh, ar, recover=recover, lexicon=load())
+    assert visible("".join(s.text for b in result.beads for s in b.zh)) == cleaned(zh)
+    assert visible("".join(s.text for b in result.beads for s in b.ar)) == cleaned(ar)
+
+
+@PROFILE
+@given(zh=st.text(max_size=300), ar=st.text(max_size=300))
+def test_no_exception_for_any_unicode_input(zh: str, ar: str) -> None:
+    result = aligner.align(zh, ar, lexicon=load())
+    assert all(b.zh or b.ar for b in result.beads)
+
+
+@PROFILE
+@given(zh=ZH, ar=AR)
+def test_output_is_the_same_every_run(zh: str, ar: str) -> None:
+    assert jsonl(aligner.align(zh, ar, lexicon=load())) == jsonl(aligner.align(zh, ar, lexicon=load()))
+
+
+def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
+    """Set and dict order must not leak into the output: hash seeds differ between runs."""
+    zh = "".join((ROOT / "samples" / "S_PV.7050_zh.txt").read_text(encoding="utf-8").splitlines(keepends=True)[40:160])
+    ar = "".join((ROOT / "samples" / "S_PV.7050_ar.txt").read_text(encoding="utf-8").splitlines(keepends=True)[45:190])
+    (tmp_path / "zh.txt").write_text(zh, encoding="utf-8")
+    (tmp_path / "ar.txt").write_text(ar, encoding="utf-8")
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}.jsonl"
+        command = [sys.executable, "-m", "aligner", "align", str(tmp_path / "zh.txt"), str(tmp_path / "ar.txt"), "-o", str(out), "-q"]
+        subprocess.run(command, check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]

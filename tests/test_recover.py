@@ -1,0 +1,274 @@
+"""Recovery of text the PDF converter put out of order (issue 3), on constructed cases made of
+real paragraphs of the S/PV.7050 sample."""
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import aligner
+from aligner.cli import app
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+ZH_LINES = (SAMPLES / "S_PV.7050_zh.txt").read_text(encoding="utf-8").split("\n")
+AR_LINES = (SAMPLES / "S_PV.7050_ar.txt").read_text(encoding="utf-8").split("\n")
+
+
+def z(n: int) -> str:
+    return ZH_LINES[n - 1].strip()
+
+
+def a(n: int) -> str:
+    return AR_LINES[n - 1].strip()
+
+
+def doc(paragraphs: list[str]) -> str:
+    """Paragraphs separated by blank lines: paragraph k sits on line 2k+1."""
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def line_of(k: int) -> int:
+    return 2 * k + 1
+
+
+def sentences_ar(paragraph: str) -> list[str]:
+    return re.split(r"(?<=[.!؟])\s+", paragraph.strip())
+
+
+def sentences_zh(paragraph: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[。！？])", paragraph) if s.strip()]
+
+
+def bead_with_zh(result, text: str):
+    [b] = [b for b in result.beads if any(s.text == text for s in b.zh)]
+    return b
+
+
+# The Secretary-General's statement and the President's next words: paragraphs that translate
+# each other one to one (zh line, ar line in the sample).
+SG = [(75, 96), (77, 98), (83, 84), (85, 86), (87, 88), (89, 90), (91, 92)]
+PRESIDENT = [(163, 178), (197, 210), (199, 212)]
+
+
+def meeting(move_sudan_to_president: bool = False) -> tuple[str, list[str]]:
+    zh = ["秘书长（以英语发言）：" + z(SG[0][0])] + [z(p) for p, _ in SG[1:]]
+    zh += ["主席（以英语发言）：我感谢秘书长的发言。"] + [z(p) for p, _ in PRESIDENT]
+    ar = ["الأمين العام (تكلم بالإنكليزية): " + a(SG[0][1])]
+    ar += [a(q) for _, q in SG[1:] if not (move_sudan_to_president and q == 86)]
+    ar += ["الرئيس (تكلم بالإنكليزية): أشكر الأمين العام على بيانه.", a(178)]
+    if move_sudan_to_president:
+        ar.append(a(86))  # displaced into the President's turn, after his first sentence
+    ar += [a(210), a(212)]
+    return doc(zh), ar
+
+
+# ---------------------------------------------------------------- a displaced paragraph
+
+
+@pytest.fixture(scope="module")
+def moved_case():
+    zh, ar = meeting(move_sudan_to_president=True)
+    return zh, ar, aligner.align(zh, doc(ar))
+
+
+def test_paragraph_moved_into_another_turn_is_replaced(moved_case):
+    _zh, ar, result = moved_case
+    sudan_line = line_of(ar.index(a(86)))
+    zh_sudan = sentences_zh(z(85))
+    ar_sudan = sentences_ar(a(86))
+    assert len(zh_sudan) == len(ar_sudan) == 2
+    for zs, as_ in zip(zh_sudan, ar_sudan):
+        b = bead_with_zh(result, zs)
+        assert b.ar_text == as_
+        assert b.ar_lines == [sudan_line]
+        assert b.moved is True
+        assert b.speaker_zh.startswith("秘书长")  # it belongs to the Secretary-General's turn
+    assert len(result.moves) == 2
+    assert {tuple(m["ar_lines"]) for m in result.moves} == {(sudan_line,)}
+
+
+def test_only_the_displaced_paragraph_is_marked_moved(moved_case):
+    _, ar, result = moved_case
+    sudan_line = line_of(ar.index(a(86)))
+    moved = [b for b in result.beads if b.moved]
+    assert moved and all(b.ar_lines == [sudan_line] for b in moved)
+    # the President's words after the displaced paragraph still pair with their translation
+    b = bead_with_zh(result, z(197))
+    assert b.ar_text == a(210) and not b.moved
+
+
+def test_without_recovery_the_displaced_paragraph_is_unaligned():
+    zh, ar = meeting(move_sudan_to_president=True)
+    result = aligner.align(zh, doc(ar), recover=False)
+    for zs in sentences_zh(z(85)):
+        b = bead_with_zh(result, zs)
+        assert not b.ar or a(86) not in b.ar_text
+    assert result.moves == [] and not any(b.moved for b in result.beads)
+
+
+def test_report_option_writes_the_moves(tmp_path):
+    zh, ar = meeting(move_sudan_to_president=True)
+    zf, af = tmp_path / "zh.txt", tmp_path / "ar.txt"
+    zf.write_text(zh, encoding="utf-8")
+    af.write_text(doc(ar), encoding="utf-8")
+    out, report = tmp_path / "out.jsonl", tmp_path / "moves.json"
+    result = CliRunner().invoke(app, ["align", str(zf), str(af), "-o", str(out), "--report", str(report), "-q"])
+    assert result.exit_code == 0, result.output
+    moves = json.loads(report.read_text(encoding="utf-8"))
+    assert isinstance(moves, list) and len(moves) == 2
+    sudan_line = line_of(ar.index(a(86)))
+    zh_line = line_of(3)  # the Sudan paragraph is the fourth Chinese paragraph
+    for m in moves:
+        assert m["ar_lines"] == [sudan_line] and m["zh_lines"] == [zh_line]
+    beads = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [b for b in beads if b.get("moved")] == [beads[m["bead"]] for m in moves]
+
+
+def test_report_is_an_empty_list_when_nothing_moved(tmp_path):
+    zh, ar = meeting()
+    zf, af = tmp_path / "zh.txt", tmp_path / "ar.txt"
+    zf.write_text(zh, encoding="utf-8")
+    af.write_text(doc(ar), encoding="utf-8")
+    report = tmp_path / "moves.json"
+    result = CliRunner().invoke(app, ["align", str(zf), str(af), "-o", str(tmp_path / "o.tsv"), "--report", str(report), "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(report.read_text(encoding="utf-8")) == []
+
+
+# ---------------------------------------------------------------- nothing moved
+
+
+def correct_links(result, zh_paras: list[str], ar_paras: list[str], pairs) -> int:
+    """Chinese sentences whose bead holds Arabic from the paragraph that translates theirs."""
+    want = {line_of(zh_paras.index(z(p))): line_of(ar_paras.index(a(q))) for p, q in pairs}
+    return sum(len(b.zh) for b in result.beads
+               if b.ar and all(want.get(n) in b.ar_lines for n in b.zh_lines if n in want))
+
+
+def test_nothing_moved_gives_no_moves_and_no_worse_alignment():
+    zh, ar = meeting()
+    with_rec = aligner.align(zh, doc(ar))
+    without = aligner.align(zh, doc(ar), recover=False)
+    assert with_rec.moves == [] and not any(b.moved for b in with_rec.beads)
+    zh_paras = zh.rstrip("\n").split("\n\n")
+    zh_paras[0] = z(SG[0][0])  # lines as in the doc, heading aside
+    ar_paras = list(ar)
+    ar_paras[0] = a(SG[0][1])
+    pairs = SG + PRESIDENT
+    good_with = correct_links(with_rec, zh_paras, ar_paras, pairs)
+    good_without = correct_links(without, zh_paras, ar_paras, pairs)
+    assert good_with >= good_without
+    assert good_with >= 0.9 * sum(len(b.zh) for b in with_rec.beads)
+
+
+# ---------------------------------------------------------------- a sentence broken by a column break
+
+
+TERRORISM = sentences_ar(a(90))  # 4 sentences; the second is the one broken in two
+BREAK_AT = TERRORISM[1].index(" الإسلامي، من الساحل")
+FIRST_HALF, SECOND_HALF = TERRORISM[1][:BREAK_AT], TERRORISM[1][BREAK_AT + 1:]
+
+
+def broken_sentence_case():
+    zh = [z(n) for n in (83, 85, 87, 89, 91, 93, 75, 77)]
+    ar = [a(84), a(86), a(88), TERRORISM[0], FIRST_HALF, a(92), a(112), a(96), a(98),
+          " ".join([SECOND_HALF, *TERRORISM[2:]])]
+    return doc(zh), ar
+
+
+def test_broken_sentence_halves_are_ten_lines_apart():
+    _, ar = broken_sentence_case()
+    assert line_of(ar.index(" ".join([SECOND_HALF, *TERRORISM[2:]]))) - line_of(ar.index(FIRST_HALF)) == 10
+    assert FIRST_HALF.endswith("منظمة التعاون") and SECOND_HALF.startswith("الإسلامي، من الساحل")
+
+
+def test_sentence_broken_ten_lines_apart_is_rejoined():
+    zh, ar = broken_sentence_case()
+    result = aligner.align(zh, doc(ar))
+    zh_sentence = sentences_zh(z(89))[1]  # 然而，近年来，从萨赫勒地区和北非到中东和南亚 …
+    b = bead_with_zh(result, zh_sentence)
+    assert [s.text for s in b.ar] == [FIRST_HALF, SECOND_HALF]  # both fragments, in reading order
+    first_line, second_line = line_of(ar.index(FIRST_HALF)), line_of(len(ar) - 1)
+    assert b.ar_lines == [first_line, second_line]
+    assert b.ar_text == FIRST_HALF + " " + SECOND_HALF
+    # the rest of the paragraph the second half opened is placed after it
+    for zs, as_ in zip(sentences_zh(z(89))[2:], TERRORISM[2:]):
+        assert bead_with_zh(result, zs).ar_text == as_
+
+
+def test_sentence_after_the_first_half_keeps_its_partner():
+    """The sentence the page-break repair glued to the first half still meets its translation."""
+    zh, ar = broken_sentence_case()
+    result = aligner.align(zh, doc(ar))
+    b = bead_with_zh(result, sentences_zh(z(91))[0])
+    assert b.ar_text == sentences_ar(a(92))[0]
+    assert [bd.type for bd in result.beads if not (bd.zh and bd.ar)] == []
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: the sample's own broken sentence is not re-joined: in the Arabic, line 82 "
+                   "ends 'بالعمل مع' and continues on line 94 'الأمم المتحدة وغيرها …'; the Chinese "
+                   "'我认为, 伊斯兰会议组织具备独特的条件 …' stays unaligned and the first half is glued to the Mali bead")
+def test_sample_broken_sentence_is_rejoined():
+    zh = doc([z(n) for n in (73, 83, 85, 87, 89, 91)])
+    ar = [a(n) for n in (82, 84, 86, 88, 90, 94, 92)]
+    result = aligner.align(zh, doc(ar))
+    zh_sentence = next(s for s in sentences_zh(z(73)) if s.startswith("我认为"))
+    b = bead_with_zh(result, zh_sentence)
+    first = sentences_ar(a(82))[-1]
+    second = sentences_ar(a(94))[0]
+    assert [s.text for s in b.ar] == [first, second]
+    assert b.ar_lines == [1, 11]
+
+
+# ---------------------------------------------------------------- a shuffled member list
+
+
+def member_list(order):
+    zh_list = ZH_LINES[16:31]  # lines 17-31: president and the 14 members
+    ar_list = AR_LINES[16:31]
+    rows = ar_list[1:]
+    if order == "sample":
+        pass  # the Arabic sample lists members in Arabic alphabetical order
+    else:
+        random.Random(order).shuffle(rows)
+    return "\n".join(zh_list) + "\n", "\n".join([ar_list[0], *rows]) + "\n"
+
+
+def states(lexicon, ids):
+    return {i for i in ids if lexicon.entries[i].kind == "state"}
+
+
+def assert_list_aligned_as_set(result, lexicon):
+    zh_beads = [b for b in result.beads if b.zh]
+    for b in zh_beads:  # every entry meets the entry naming the same country ...
+        zs, as_ = states(lexicon, lexicon.zh_ids(b.zh_text)), states(lexicon, lexicon.ar_ids(b.ar_text))
+        assert zs and zs == as_, (b.zh_text, b.ar_text)
+    for b in zh_beads:  # ... and that one only
+        assert b.type == "1-1", (b.zh_text, b.ar_text)
+    assert len(zh_beads) == 15
+
+
+@pytest.mark.parametrize("order", ["sample", 0, 1, 2, 4])
+def test_shuffled_member_list_aligns_as_a_set(lexicon, order):
+    zh, ar = member_list(order)
+    countries = [[sorted(states(lexicon, ids(line))) for line in text.splitlines()]
+                 for ids, text in ((lexicon.zh_ids, zh), (lexicon.ar_ids, ar))]
+    assert countries[0] != countries[1]  # the two lists name the members in different orders
+    assert sorted(countries[0]) == sorted(countries[1])  # ... but the same members
+    result = aligner.align(zh, ar)
+    assert_list_aligned_as_set(result, lexicon)
+    assert result.moves  # the list is out of order, so some beads are marked moved
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: some orders of the member list are not aligned entry by entry: with "
+                   "shuffle seed 3 Morocco's entry is paired with the United States' and both true partners are "
+                   "left unaligned; with seed 5 the entries carrying the list label ('成员： 阿根廷 斯奎福女士' / "
+                   "'الأعضاء: الاتحاد الروسي السيد تشوركين') pair with each other, Argentina with the Russian Federation")
+@pytest.mark.parametrize("order", [3, 5])
+def test_member_list_in_other_orders_aligns_as_a_set(lexicon, order):
+    zh, ar = member_list(order)
+    assert_list_aligned_as_set(aligner.align(zh, ar), lexicon)
