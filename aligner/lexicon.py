@@ -107,7 +107,7 @@ class Lexicon:
         self._zh_literal = re.compile("|".join(map(re.escape, literals))) if literals else None
         for bucket in self._ar_index.values():  # longest form first
             bucket.sort(key=lambda fe: (-len(fe[0]), -sum(map(len, fe[0])), fe[1]))
-        self._tokenizer = _zh_tokenizer(sorted(self._zh_forms), cache_dir)
+        self._tokenizer = _zh_tokenizer(sorted(self._zh_forms), cache_dir) if self._zh_forms else None
 
     def zh_ids(self, text: str) -> list[int]:
         """Entry ids found in a Chinese text: bracketed forms, then jieba words."""
@@ -117,6 +117,8 @@ class Lexicon:
             found = [forms[m.group()] for m in self._zh_literal.finditer(text)]
             if found:
                 text = self._zh_literal.sub("，", text)
+        if self._tokenizer is None:
+            return found
         return found + [forms[w] for w in self._tokenizer.cut(text, HMM=False) if w in forms]
 
     def ar_ids(self, text: str) -> list[int]:
