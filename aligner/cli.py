@@ -264,7 +264,8 @@ def _print_batch_summary(report: dict, path: Path) -> None:
     err.print(table)
     for e in report["pairs"]:
         if e["status"] not in batching.DONE:
-            err.print(f"[{_STATUS_STYLE[e['status']]}]{e['status']}[/] {escape(e['id'])}: {escape(e['error'])}", highlight=False, soft_wrap=True)
+            line = f"[{_STATUS_STYLE[e['status']]}]{e['status']}[/] {escape(e['id'])}: {escape(e['error'])}"
+            err.print(line, highlight=False, soft_wrap=True)
     for u in report["unpaired"]:
         err.print(f"[yellow]unpaired[/] {escape(u['file'])}: {escape(u['reason'])}", highlight=False, soft_wrap=True)
     err.print(f"report: {escape(str(path))}", highlight=False, soft_wrap=True)

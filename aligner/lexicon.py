@@ -27,7 +27,10 @@ _JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # what jieba kee
 NAME_KINDS = frozenset({"state", "observer", "regional", "organ", "body", "agency"})
 _AR_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "ال")
 _AR_SUFFIX_SLACK = 3
-_SHORT_SUFFIXES = frozenset({"ه", "ي", "يه", "ات", "ين", "ون", "ان", "ها", "هم", "هما", "نا", "يين", "يون", "ت", "وا", "تم", "ك", "كم", "تان", "تين"})
+_SHORT_SUFFIXES = frozenset({
+    "ه", "ي", "يه", "ات", "ين", "ون", "ان", "ها", "هم", "هما", "نا", "يين", "يون",  # nouns, adjectives
+    "ت", "وا", "تم", "ك", "كم", "تان", "تين",  # verbs, duals
+})
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ as sets for free: each entry is a run of one that meets its partner by name.
 from __future__ import annotations
 
 import heapq
-import math
 import itertools
+import math
 from bisect import bisect_left
 from collections import defaultdict
 
@@ -29,9 +29,9 @@ CANDIDATES = 4  # runs of the other language tried per run
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
 REJOIN_GAIN = 3.0  # a fragment re-joins a sentence only if its bead gains this much
-JOINT_PRIOR = 1.5
+JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followed in the source
 DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
-DISTANCE_SCALE = 30.0  # source lines within which displacement costs little  # preference for re-joining a fragment to the line it followed in the source
+DISTANCE_SCALE = 30.0  # source lines within which displacement costs little
 ROUNDS = 6  # rounds of fragment moves
 
 

@@ -14,7 +14,7 @@ AR_PATH = SAMPLES / "S_PV.7050_ar.txt"
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from gold import EVAL_DIR, reading_order_arabic
+from gold import EVAL_DIR, reading_order_arabic  # noqa: E402  (tests/ put on the path first)
 
 
 @pytest.fixture(scope="session")

@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from collections import Counter
 from importlib import resources
-from pathlib import Path
 
 import pytest
+from sample_lines import a, z
 from typer.testing import CliRunner
 
 from aligner.cli import app
 from aligner.lexicon import NAME_KINDS, read_rows
 from aligner.segment import segment_text
 from aligner.turns import align_turns, split_turns
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 @pytest.fixture(scope="module")
@@ -235,16 +233,6 @@ def test_sample_turns_align_exactly(zh_text, ar_text, lexicon):
             assert z.language == a.language, (z, a)
 
 
-ZH_LINES = (SAMPLES / "S_PV.7050_zh.txt").read_text(encoding="utf-8").split("\n")
-AR_LINES = (SAMPLES / "S_PV.7050_ar.txt").read_text(encoding="utf-8").split("\n")
-
-
-def z(n: int) -> str:
-    return ZH_LINES[n - 1].strip()
-
-
-def a(n: int) -> str:
-    return AR_LINES[n - 1].strip()
 
 
 def meeting(statements) -> str:

@@ -5,25 +5,13 @@ from __future__ import annotations
 import json
 import random
 import re
-from pathlib import Path
 
 import pytest
+from sample_lines import AR_LINES, ZH_LINES, a, z
 from typer.testing import CliRunner
 
 import aligner
 from aligner.cli import app
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-ZH_LINES = (SAMPLES / "S_PV.7050_zh.txt").read_text(encoding="utf-8").split("\n")
-AR_LINES = (SAMPLES / "S_PV.7050_ar.txt").read_text(encoding="utf-8").split("\n")
-
-
-def z(n: int) -> str:
-    return ZH_LINES[n - 1].strip()
-
-
-def a(n: int) -> str:
-    return AR_LINES[n - 1].strip()
 
 
 def doc(paragraphs: list[str]) -> str:
