@@ -116,10 +116,9 @@ def side(feats: list[Features], weights: Weights) -> Side:
 
 def overlap(z: Side, a: Side) -> tuple[float, float]:
     """(weight of anchors found on both sides, weight found on one side only)."""
-    small, large = (z.vector, a.vector) if len(z.vector) <= len(a.vector) else (a.vector, z.vector)
+    zv, av = z.vector, a.vector
     shared = 0.0
-    for k, v in small.items():
-        u = large.get(k)
-        if u is not None:
-            shared += v if v < u else u
+    for k in zv.keys() & av.keys():
+        u, v = zv[k], av[k]
+        shared += u if u < v else v
     return shared, z.mass + a.mass - 2 * shared

@@ -91,9 +91,10 @@ def recover_displaced(ctx, beads: list[Bead]) -> list[Bead]:
     """Re-place orphan and weakly aligned segments across the whole document;
     returns the beads in Chinese reading order."""
     home = _homes(beads)
-    kept = [b for k, b in enumerate(beads) if b.zh and b.ar and not (_is_weak(beads, k) and not _is_heading(b))]
-    zh_orphans = [s for b in beads if b not in kept for s in b.zh]
-    ar_orphans = [s for b in beads if b not in kept for s in b.ar]
+    keep = [bool(b.zh and b.ar) and (_is_heading(b) or not _is_weak(beads, k)) for k, b in enumerate(beads)]
+    kept = [b for b, k in zip(beads, keep) if k]
+    zh_orphans = [s for b, k in zip(beads, keep) if not k for s in b.zh]
+    ar_orphans = [s for b, k in zip(beads, keep) if not k for s in b.ar]
 
     new_pairs = _match_runs(ctx, kept, zh_orphans, ar_orphans)
     placed_zh = {s.index for z, _ in new_pairs for s in z}
