@@ -52,6 +52,7 @@ class PairContext:
         self.model = costs.LengthModel(ratio=al / zl)
 
         self._sides: dict[tuple, Side] = {}
+        self.turn_cache: dict[tuple, list] = {}
 
     def side(self, lang: str, segs: list[Segment]) -> Side | None:
         """The weighted side of a bead, cached by its segments."""
@@ -124,7 +125,17 @@ def _split_heading(segs: list[Segment]) -> tuple[list[Segment], list[Segment]]:
 
 
 def align_turn_pair(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
-    """Headings pair with each other; the bodies are aligned sentence by sentence."""
+    """Headings pair with each other; the bodies are aligned sentence by sentence.
+
+    Results are remembered per length model, so a turn recovery left as it was
+    is not aligned again."""
+    key = (ctx.model, tuple(s.index for s in zs), tuple(s.index for s in as_))
+    if key not in ctx.turn_cache:
+        ctx.turn_cache[key] = _align_turn_pair(ctx, zs, as_)
+    return ctx.turn_cache[key]
+
+
+def _align_turn_pair(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
     zh_head, zh_body = _split_heading(zs)
     ar_head, ar_body = _split_heading(as_)
     out = []

@@ -26,6 +26,8 @@ DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
 PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
 IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
 CANDIDATES = 4  # runs of the other language tried per run
+QUERY_ANCHORS = 12  # a run looks for partners through its strongest anchors only
+POSTINGS = 200  # runs read per anchor at most
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
 REJOIN_GAIN = 3.0  # a fragment re-joins a sentence only if its bead gains this much
@@ -161,24 +163,33 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
     heap: list = []
     tie = itertools.count()
 
+    def displacement(zid: int, aid: int) -> float:
+        """Penalty for the Arabic run's distance from where the Chinese gap's neighbours put its Arabic."""
+        zslot = zh_runs.slots[zid]
+        expected = [kept[k].ar_lines[-1] for k in zslot[:1] if k >= 0] + [kept[k].ar_lines[0] for k in zslot[1:] if k >= 0]
+        line = ar_runs.runs[aid][0].lines[0]
+        return min((distance_penalty(e, line) for e in expected), default=0.0)
+
     def consider(zid: int, aid: int) -> None:
         zs, as_ = zh_runs.runs[zid], ar_runs.runs[aid]
         total, path = best_local_path(len(zs), len(as_), lambda i0, i1, j0, j1: ctx.score(zs[i0:i1], as_[j0:j1]))
         zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
         if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
             total += IN_PLACE
-        expected = [kept[k].ar_lines[-1] for k in zslot[:1] if k >= 0] + [kept[k].ar_lines[0] for k in zslot[1:] if k >= 0]
-        if expected:  # where the Arabic of the Chinese gap would sit, judged from its aligned neighbours
-            total -= min(distance_penalty(line, as_[0].lines[0]) for line in expected)
+        total -= displacement(zid, aid)
         if total >= PLACE_MIN and path:
             heapq.heappush(heap, (-total, next(tie), zid, aid, path))
 
     def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:
+        """The runs of the other language sharing most anchor weight, nearer ones first on a tie."""
         weight: dict[int, float] = defaultdict(float)
-        for a in mine.anchors(mine.runs[rid]):
+        strongest = sorted(mine.anchors(mine.runs[rid]), key=lambda a: (-ctx.weights[a], a))[:QUERY_ANCHORS]
+        for a in strongest:  # a bounded query keeps the search near-linear in long documents
             w = ctx.weights[a]
-            for oid in other.index.get(a, ()):
+            for oid in sorted(other.index.get(a, ()))[:POSTINGS]:
                 weight[oid] += w
+        for oid in weight:
+            weight[oid] -= displacement(rid, oid) if mine is zh_runs else displacement(oid, rid)
         for key in enumerate(mine.slots[rid]):  # the runs in the same place are always tried
             for oid in other.by_neighbour.get(key, ()):
                 weight[oid] += 1e6
