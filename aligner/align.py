@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import costs
-from .cues import Features, Side, Weights, features, side
+from .cues import Features, Side, Weights, combine, features, side
 from .dp import BEADS, best_path
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn
@@ -55,17 +55,49 @@ class PairContext:
         self.turn_cache: dict[tuple, list] = {}
 
     def side(self, lang: str, segs: list[Segment]) -> Side | None:
-        """The weighted side of a bead, cached by its segments."""
+        """The weighted side of a bead, from cached single-segment sides (memory stays linear)."""
         if not segs:
             return None
-        key = (lang, *(s.index for s in segs))
+        got = combine([self._single(lang, s) for s in segs])
+        if len(segs) > 1:
+            got.open_ends = sum(s.open_end for s in segs[:-1])
+        return got
+
+    def _single(self, lang: str, seg: Segment) -> Side:
+        key = (lang, seg.index)
         got = self._sides.get(key)
         if got is None:
             doc = self.zh if lang == "zh" else self.ar
-            got = side([doc.feats[s.index] for s in segs], self.weights)
-            got.open_ends = sum(s.open_end for s in segs[:-1])
-            self._sides[key] = got
+            got = self._sides[key] = side([doc.feats[seg.index]], self.weights)
         return got
+
+    def scorer(self, zunits: list[list[Segment]], aunits: list[list[Segment]], shape_by_chains: bool):
+        """score(i0, i1, j0, j1) for beads over two lists of units (sentences or pieces),
+        with every side a bead can take built once. A bead's shape counts units, or,
+        with `shape_by_chains`, the sentences its pieces make."""
+        span = max(max(b) for b in BEADS)
+        zsides, zshape = self._span_sides("zh", zunits, span, shape_by_chains)
+        asides, ashape = self._span_sides("ar", aunits, span, shape_by_chains)
+        model = self.model
+
+        def score(i0: int, i1: int, j0: int, j1: int) -> float:
+            n, m = i1 - i0, j1 - j0
+            return costs.bead_score((zshape[i0][n], ashape[j0][m]), zsides[i0][n], asides[j0][m], model)
+
+        return score
+
+    def _span_sides(self, lang: str, units: list[list[Segment]], span: int, by_chains: bool):
+        """sides[i][k] and shape[i][k] of units i..i+k (k = 0: the empty side)."""
+        sides, shapes = [], []
+        for i in range(len(units) + 1):
+            row, srow = [None], [0]
+            for k in range(1, min(span, len(units) - i) + 1):
+                segs = _flat(units[i:i + k])
+                row.append(self.side(lang, segs))
+                srow.append(len(chains(segs)) if by_chains else k)
+            sides.append(row)
+            shapes.append(srow)
+        return sides, shapes
 
     def score(self, zs: list[Segment], as_: list[Segment], shape: tuple[int, int] | None = None) -> float:
         """Bead score; `shape` counts sentences (default: repaired sentences among the pieces)."""
@@ -95,27 +127,12 @@ def align_run(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[t
     zc, ac = chains(zs), chains(as_)
     if not zc or not ac:
         return [(c, []) for c in zc] + [([], c) for c in ac]
-    span = max(max(b) for b in BEADS)
-    zsides = _span_sides(ctx, "zh", zc, span)
-    asides = _span_sides(ctx, "ar", ac, span)
-    model = ctx.model
-
-    def score(i0: int, i1: int, j0: int, j1: int) -> float:
-        shape = (i1 - i0, j1 - j0)
-        return costs.bead_score(shape, zsides[i0][shape[0]], asides[j0][shape[1]], model)
-
-    path = best_path(len(zc), len(ac), score, width=SENTENCE_BAND)
+    path = best_path(len(zc), len(ac), ctx.scorer(zc, ac, False), width=SENTENCE_BAND)
     return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
 
 
 def _flat(cs: list[list[Segment]]) -> list[Segment]:
     return [s for c in cs for s in c]
-
-
-def _span_sides(ctx: PairContext, lang: str, cs: list[list[Segment]], span: int) -> list[list[Side | None]]:
-    """sides[i][k]: the weighted side of sentences i..i+k (k = 0 is the empty side)."""
-    return [[None] + [ctx.side(lang, _flat(cs[i:i + k])) for k in range(1, min(span, len(cs) - i) + 1)]
-            for i in range(len(cs) + 1)]
 
 
 def _split_heading(segs: list[Segment]) -> tuple[list[Segment], list[Segment]]:

@@ -114,6 +114,18 @@ def side(feats: list[Features], weights: Weights) -> Side:
     return Side(vector, sum(vector.values()), names, sum(f.length for f in feats), 0, sum(f.entry for f in feats))
 
 
+def combine(parts: list[Side]) -> Side:
+    """Several weighted sides taken as one (the side of a 2-1 or 1-3 bead)."""
+    if len(parts) == 1:
+        return parts[0]
+    vector = dict(parts[0].vector)
+    for p in parts[1:]:
+        for a, v in p.vector.items():
+            vector[a] = vector.get(a, 0.0) + v
+    return Side(vector, sum(p.mass for p in parts), frozenset().union(*(p.names for p in parts)),
+                sum(p.length for p in parts), 0, sum(p.entries for p in parts))
+
+
 def overlap(z: Side, a: Side) -> tuple[float, float]:
     """(weight of anchors found on both sides, weight found on one side only)."""
     zv, av = z.vector, a.vector

@@ -35,6 +35,7 @@ JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followe
 DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
 DISTANCE_SCALE = 30.0  # source lines within which displacement costs little
 ROUNDS = 6  # rounds of fragment moves
+JOIN_WINDOW = 300  # source lines around a fragment searched for its continuation
 
 
 class _Runs:
@@ -172,7 +173,7 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
 
     def consider(zid: int, aid: int) -> None:
         zs, as_ = zh_runs.runs[zid], ar_runs.runs[aid]
-        total, path = best_local_path(len(zs), len(as_), lambda i0, i1, j0, j1: ctx.score(zs[i0:i1], as_[j0:j1]))
+        total, path = best_local_path(len(zs), len(as_), ctx.scorer([[p] for p in zs], [[p] for p in as_], True))
         zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
         if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
             total += IN_PLACE
@@ -274,6 +275,8 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     for _ in range(ROUNDS):
         options = []
         for side in (0, 1):
+            by_line = sorted(free[side], key=lambda t: (t.lines[0], t.index))
+            lines = [t.lines[0] for t in by_line]
             for k, b in enumerate(beads):
                 if not b[1 - side]:
                     continue
@@ -281,7 +284,9 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                 for pos, h in enumerate(b[side]):
                     if not h.open_end:
                         continue
-                    for t in free[side]:
+                    lo = bisect_left(lines, h.lines[-1] - JOIN_WINDOW)
+                    hi = bisect_left(lines, h.lines[-1] + JOIN_WINDOW + 1)
+                    for t in by_line[lo:hi]:  # a continuation lies within a few pages
                         grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
                         gain = value(*((grown, b[1]) if side == 0 else (b[0], grown))) - base + SKIP
                         if t.index == h.index + 1:

@@ -7,6 +7,7 @@ the lexicon), original language of the speech and the length of the turns.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 
@@ -82,12 +83,14 @@ def complete_affiliations(turns: list[Turn], lang: str, lexicon: Lexicon) -> Non
             turn.speaker = dataclasses.replace(sp, affiliation=roster[hit[0]])
 
 
-def _affiliation_ids(speaker: Speaker, lang: str, lexicon: Lexicon) -> set[int]:
+@functools.lru_cache(maxsize=4096)
+def _affiliation_ids(speaker: Speaker, lang: str, lexicon: Lexicon) -> frozenset[int]:
+    """States and bodies named in a heading's affiliation (cached: the turn DP asks often)."""
     text = speaker.affiliation
     if not text:
-        return set()
+        return frozenset()
     ids = lexicon.zh_ids(text) if lang == "zh" else lexicon.ar_ids(text)
-    return {i for i in ids if lexicon.entries[i].kind in NAME_KINDS}
+    return frozenset(i for i in ids if lexicon.entries[i].kind in NAME_KINDS)
 
 
 def speaker_score(zs: Speaker | None, as_: Speaker | None, lexicon: Lexicon) -> float:
