@@ -15,6 +15,7 @@ from .turns import align_turns, complete_affiliations, split_turns
 
 SENTENCE_BAND = 8  # sentences a path may stray from the diagonal of a turn (beyond the length difference)
 RECOVERY_PASSES = 2
+REFIT_PASSES = (False, True)  # a first pass, then one with the length model refitted on its confident beads
 ABSORB_MIN = 0.5  # confidence a bead must keep to take in a sandwiched sentence
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
 
@@ -238,7 +239,7 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
     ctx = PairContext(zh, ar, lexicon)
     turn_pairs = align_turns(zh.turns, ar.turns, lexicon, ctx.model.ratio)
     beads: list[Bead] = []
-    for refit in (False, True):
+    for refit in REFIT_PASSES:
         if refit:
             pairs = [(ctx.zh.feats[b.zh[0].index].length, ctx.ar.feats[b.ar[0].index].length)
                      for b in beads if b.type == "1-1" and b.score >= _CONFIDENT and b.zh[0].kind == "sentence"]
