@@ -54,6 +54,8 @@ class PairContext:
 
         self._sides: dict[tuple, Side] = {}
         self.turn_cache: dict[tuple, list] = {}
+        self.zh_turn: dict[int, int] = {}  # Chinese segment -> its aligned turn
+        self.speakers: dict[int, tuple[str, str]] = {}  # aligned turn -> its two headings
 
     def side(self, lang: str, segs: list[Segment]) -> Side | None:
         """The weighted side of a bead, from cached single-segment sides (memory stays linear)."""
@@ -171,20 +173,24 @@ def _speaker_text(turns: list[Turn]) -> str:
 def realign(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     """Align again, monotonically, turn by turn, with the Arabic in the order recovery found.
 
-    Recovery decides where each piece belongs; this pass decides the bead
+    Recovery decides where each Arabic piece belongs; this pass decides the bead
     boundaries there as the monotone aligner does on text in reading order.
+    Chinese pieces stay in their own turn, in source order: the output follows
+    the Chinese, so its side of every bead reads as one run.
     """
-    turns: dict[int, tuple[list[Segment], list[Segment], tuple[str, str]]] = {}
-    current = beads[0].turn if beads else 0
+    turns: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    current = min(ctx.speakers) if ctx.speakers else 0
     for b in beads:
         if b.zh:
-            current = b.turn
-        zs, as_, _ = turns.setdefault(current, ([], [], (b.speaker_zh, b.speaker_ar)))
-        zs.extend(b.zh)
-        as_.extend(b.ar)
+            current = ctx.zh_turn[min(s.index for s in b.zh)]
+        for s in b.zh:
+            turns.setdefault(ctx.zh_turn[s.index], ([], []))[0].append(s)
+        turns.setdefault(current, ([], []))[1].extend(b.ar)
     out = []
-    for t, (zs, as_, speakers) in turns.items():
-        out += [ctx.bead(bz, ba, t, speakers) for bz, ba in align_turn_pair(ctx, zs, as_)]
+    for t in sorted(turns):
+        zs, as_ = turns[t]
+        zs.sort(key=lambda s: s.index)
+        out += [ctx.bead(bz, ba, t, ctx.speakers[t]) for bz, ba in align_turn_pair(ctx, zs, as_)]
     return out
 
 
@@ -249,7 +255,8 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
             zturns, aturns = [zh.turns[i] for i in zi], [ar.turns[j] for j in ai]
             zs = [s for tr in zturns for s in tr.segments]
             as_ = [s for tr in aturns for s in tr.segments]
-            speakers = (_speaker_text(zturns), _speaker_text(aturns))
+            speakers = ctx.speakers[t] = (_speaker_text(zturns), _speaker_text(aturns))
+            ctx.zh_turn.update((s.index, t) for s in zs)
             for bz, ba in align_turn_pair(ctx, zs, as_):
                 beads.append(ctx.bead(bz, ba, t, speakers))
     moves: list[dict] = []

@@ -121,13 +121,6 @@ def test_turns_come_in_order(records):
     assert firsts[:50] == sorted(firsts[:50])
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: recovery re-joins Chinese fragments to the wrong continuation, so a bead's "
-                   "Chinese side is not a contiguous run in reading order: on the sample pair, the fragment "
-                   "'在这方面，在我们工作的不同领域中进行合作是至关重要的' (zh line 215, continued on 217 by "
-                   "'的头等大事，…') is joined with '今年12月，阿塞拜疆将结束安全理事会成员任期。' (line 195, the "
-                   "President's turn), and '本月早些' (497) with '俄罗斯联邦外交部同伊斯兰…' instead of "
-                   "'时候，伊斯兰合作组织秘书长访问了莫斯科。' (499); the repaired sentence of lines 185/187 gets "
-                   "'因此，重要的是，…' (line 187's second sentence) between its two halves")
 def test_beads_come_in_chinese_reading_order(sample_alignment):
     last = -1
     for b in sample_alignment.beads:
