@@ -189,12 +189,13 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
             w = ctx.weights[a]
             for oid in sorted(other.index.get(a, ()))[:POSTINGS]:
                 weight[oid] += w
-        for oid in weight:
-            weight[oid] -= displacement(rid, oid) if mine is zh_runs else displacement(oid, rid)
+        shortlist = dict(sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4 * CANDIDATES])
+        for oid in shortlist:
+            shortlist[oid] -= displacement(rid, oid) if mine is zh_runs else displacement(oid, rid)
         for key in enumerate(mine.slots[rid]):  # the runs in the same place are always tried
             for oid in other.by_neighbour.get(key, ()):
-                weight[oid] += 1e6
-        return [oid for oid, _ in sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]]
+                shortlist[oid] = shortlist.get(oid, 0.0) + 1e6
+        return [oid for oid, _ in sorted(shortlist.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]]
 
     def seed(rid: int, lang: str) -> None:
         if lang == "zh":
