@@ -27,7 +27,7 @@ PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
 IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
 CANDIDATES = 4  # runs of the other language tried per run
 QUERY_ANCHORS = 12  # a run looks for partners through its strongest anchors only
-POSTINGS = 200  # runs read per anchor at most
+POSTINGS = 200  # anchors found in more runs than this are not used to find partners
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
 REJOIN_GAIN = 3.0  # a fragment re-joins a sentence only if its bead gains this much
@@ -186,8 +186,11 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         weight: dict[int, float] = defaultdict(float)
         strongest = sorted(mine.anchors(mine.runs[rid]), key=lambda a: (-ctx.weights[a], a))[:QUERY_ANCHORS]
         for a in strongest:  # a bounded query keeps the search near-linear in long documents
+            postings = other.index.get(a, ())
+            if len(postings) > POSTINGS:
+                continue  # an anchor in so many runs says little about where this one belongs
             w = ctx.weights[a]
-            for oid in sorted(other.index.get(a, ()))[:POSTINGS]:
+            for oid in postings:
                 weight[oid] += w
         shortlist = dict(sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4 * CANDIDATES])
         for oid in shortlist:
