@@ -35,6 +35,8 @@ JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followe
 DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
 DISTANCE_SCALE = 30.0  # source lines within which displacement costs little
 ROUNDS = 6  # rounds of fragment moves
+SWAP_WINDOW = 60  # source lines around a piece searched for a better bead
+SWAP_GAIN = 3.0  # a piece changes bead only if the two beads gain this much
 JOIN_WINDOW = 300  # source lines around a fragment searched for its continuation
 
 
@@ -106,6 +108,7 @@ def recover_displaced(ctx, beads: list[Bead]) -> list[Bead]:
     left_zh = [s for s in zh_orphans if s.index not in placed_zh]
     left_ar = [s for s in ar_orphans if s.index not in placed_ar]
     pairs, left_zh, left_ar = _rejoin_fragments(ctx, pairs, left_zh, left_ar)
+    pairs = _swap_joint_pieces(ctx, pairs)
 
     out = [_rebuild(ctx, z, a, home) for z, a in pairs]
     out += [_rebuild(ctx, [s], [], home) for s in left_zh]
@@ -320,6 +323,58 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
 def distance_penalty(line_a: int, line_b: int) -> float:
     """Converters displace text within a page or two: the farther apart, the less likely."""
     return DISTANCE_WEIGHT * math.log1p(abs(line_a - line_b) / DISTANCE_SCALE)
+
+
+def _swap_joint_pieces(ctx, pairs):
+    """Move a piece of a repaired sentence (a head or a tail) to another bead nearby
+    when both beads read better for it: a displaced head may sit with a tail that
+    matched its bead too well for the re-joining to undo."""
+    beads = [[list(z), list(a)] for z, a in pairs]
+    for side, doc in ((1, ctx.ar), (0, ctx.zh)):
+        segs = doc.segments
+
+        def joint_piece(p: Segment) -> bool:
+            before = p.index > 0 and segs[p.index - 1].chain == p.chain
+            after = p.index + 1 < len(segs) and segs[p.index + 1].chain == p.chain
+            return before or after
+
+        def with_side(b, new):
+            return (new, b[1]) if side == 0 else (b[0], new)
+
+        for _ in range(ROUNDS):
+            where = sorted((min(s.lines[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
+            lines = [w[0] for w in where]
+            scores = [ctx.score(*b) for b in beads]
+            moves = []
+            for k, b in enumerate(beads):
+                if len(b[side]) < 2:
+                    continue
+                base = scores[k]
+                for p in b[side]:
+                    if not joint_piece(p):
+                        continue
+                    loss = base - ctx.score(*with_side(b, [q for q in b[side] if q is not p]))
+                    lo = bisect_left(lines, p.lines[0] - SWAP_WINDOW)
+                    hi = bisect_left(lines, p.lines[0] + SWAP_WINDOW + 1)
+                    for _, d in where[lo:hi]:
+                        if d == k:
+                            continue
+                        grown = sorted(beads[d][side] + [p], key=lambda s: s.index)
+                        gain = ctx.score(*with_side(beads[d], grown)) - scores[d] - loss
+                        if gain > SWAP_GAIN:
+                            moves.append((-gain, p.index, k, d))
+            if not moves:
+                break
+            moves.sort()
+            touched: set[int] = set()
+            for _, pi, src, dst in moves:
+                if src in touched or dst in touched:
+                    continue
+                p = next(q for q in beads[src][side] if q.index == pi)
+                beads[src][side] = [q for q in beads[src][side] if q is not p]
+                beads[dst][side] = sorted(beads[dst][side] + [p], key=lambda s: s.index)
+                touched.update((src, dst))
+    return [(z, a) for z, a in beads]
 
 
 def _reading_order(beads: list[Bead]) -> list[Bead]:
