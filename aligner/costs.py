@@ -18,6 +18,7 @@ LENGTH_BONUS = 2.5  # a typical true pair's length log-probability is about -1
 ANCHOR_SCALE = 28.0  # log-odds per unit of anchor similarity
 SIM_RANDOM = 0.05  # similarity two unrelated sentences of a UN text typically reach
 PRIOR_MASS = 8.0  # anchor weight assumed unseen, so that two or three shared words prove little
+ENTRY_CONFLICT = 8.0  # two list entries naming different states are never a pair
 NAME_CONFLICT = 2.0  # both sides name states or bodies, none in common
 LIST_MERGE = 4.0  # per list entry merged with another in one bead
 OPEN_END_GLUE = 1.2  # a fragment ending mid-sentence glued to what follows
@@ -65,7 +66,7 @@ def anchor_score(z: Side, a: Side) -> float:
     """Log-odds from anchors: similarity above chance for, conflicting names against."""
     s = ANCHOR_SCALE * (anchor_similarity(z, a) - SIM_RANDOM)
     if z.names and a.names and not (z.names & a.names):
-        s -= NAME_CONFLICT
+        s -= ENTRY_CONFLICT if z.entries == a.entries == 1 else NAME_CONFLICT
     return s
 
 
