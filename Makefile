@@ -38,7 +38,7 @@ bench: install
 
 lint: install
 	$(BIN)/pip install --quiet ruff
-	$(BIN)/ruff check aligner tests
+	$(BIN)/ruff check aligner tests bench
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
