@@ -170,7 +170,16 @@ def _numbers(zh_text: str, ar_text: str) -> str | None:
     return _shared("numbers", _significant_numbers(zh_text, "zh"), _significant_numbers(ar_text, "ar"))
 
 
-CHECKS: tuple[Callable[[str, str], str | None], ...] = (_identity, _dates, _length_ratio, _cited_symbols, _numbers)
+def _content(zh_text: str, ar_text: str) -> str | None:
+    """Cited symbols and numbers are weaker evidence: a refusal needs both to disagree,
+    since one version may cite by name what the other cites by symbol."""
+    symbols_reason, numbers_reason = _cited_symbols(zh_text, ar_text), _numbers(zh_text, ar_text)
+    if symbols_reason and numbers_reason:
+        return f"{symbols_reason}; {numbers_reason}"
+    return None
+
+
+CHECKS: tuple[Callable[[str, str], str | None], ...] = (_identity, _dates, _length_ratio, _content)
 
 
 def check_same_document(zh_text: str, ar_text: str) -> str | None:
