@@ -102,10 +102,9 @@ class PairContext:
             shapes.append(srow)
         return sides, shapes
 
-    def score(self, zs: list[Segment], as_: list[Segment], shape: tuple[int, int] | None = None) -> float:
-        """Bead score; `shape` counts sentences (default: repaired sentences among the pieces)."""
-        if shape is None:
-            shape = (len(chains(zs)), len(chains(as_)))
+    def score(self, zs: list[Segment], as_: list[Segment]) -> float:
+        """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
+        shape = (len(chains(zs)), len(chains(as_)))
         return costs.bead_score(shape, self.side("zh", zs), self.side("ar", as_), self.model)
 
     def bead(self, zs: list[Segment], as_: list[Segment], turn: int, speakers: tuple[str, str]) -> Bead:

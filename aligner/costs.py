@@ -86,6 +86,6 @@ def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: Le
     return prior + (z.open_ends + a.open_ends) * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair_score(z, a, model)
 
 
-def confidence(score: float, size: int = 1) -> float:
+def confidence(score: float) -> float:
     """Map a bead score to [0, 1] (logistic), for users filtering by --min-score."""
     return 1.0 / (1.0 + math.exp(-(score - 1.0)))

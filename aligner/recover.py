@@ -331,50 +331,55 @@ def _swap_joint_pieces(ctx, pairs):
     matched its bead too well for the re-joining to undo."""
     beads = [[list(z), list(a)] for z, a in pairs]
     for side, doc in ((1, ctx.ar), (0, ctx.zh)):
-        segs = doc.segments
-
-        def joint_piece(p: Segment) -> bool:
-            before = p.index > 0 and segs[p.index - 1].chain == p.chain
-            after = p.index + 1 < len(segs) and segs[p.index + 1].chain == p.chain
-            return before or after
-
-        def with_side(b, new):
-            return (new, b[1]) if side == 0 else (b[0], new)
-
         for _ in range(ROUNDS):
-            where = sorted((min(s.lines[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
-            lines = [w[0] for w in where]
-            scores = [ctx.score(*b) for b in beads]
-            moves = []
-            for k, b in enumerate(beads):
-                if len(b[side]) < 2:
-                    continue
-                base = scores[k]
-                for p in b[side]:
-                    if not joint_piece(p):
-                        continue
-                    loss = base - ctx.score(*with_side(b, [q for q in b[side] if q is not p]))
-                    lo = bisect_left(lines, p.lines[0] - SWAP_WINDOW)
-                    hi = bisect_left(lines, p.lines[0] + SWAP_WINDOW + 1)
-                    for _, d in where[lo:hi]:
-                        if d == k:
-                            continue
-                        grown = sorted(beads[d][side] + [p], key=lambda s: s.index)
-                        gain = ctx.score(*with_side(beads[d], grown)) - scores[d] - loss
-                        if gain > SWAP_GAIN:
-                            moves.append((-gain, p.index, k, d))
-            if not moves:
+            if not _swap_round(ctx, beads, side, doc.segments):
                 break
-            moves.sort()
-            touched: set[int] = set()
-            for _, pi, src, dst in moves:
-                if src in touched or dst in touched:
-                    continue
-                p = next(q for q in beads[src][side] if q.index == pi)
-                beads[src][side] = [q for q in beads[src][side] if q is not p]
-                beads[dst][side] = sorted(beads[dst][side] + [p], key=lambda s: s.index)
-                touched.update((src, dst))
     return [(z, a) for z, a in beads]
+
+
+def _joint_piece(p: Segment, segs: list[Segment]) -> bool:
+    """A piece the segmenter glued to the line before or after it."""
+    before = p.index > 0 and segs[p.index - 1].chain == p.chain
+    after = p.index + 1 < len(segs) and segs[p.index + 1].chain == p.chain
+    return before or after
+
+
+def _with_side(bead, side: int, segs: list[Segment]):
+    return (segs, bead[1]) if side == 0 else (bead[0], segs)
+
+
+def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
+    """One round of moves on one language's side, best first; whether any was made."""
+    where = sorted((min(s.lines[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
+    lines = [w[0] for w in where]
+    scores = [ctx.score(*b) for b in beads]
+    moves = []
+    for k, b in enumerate(beads):
+        if len(b[side]) < 2:
+            continue
+        for p in b[side]:
+            if not _joint_piece(p, segs):
+                continue
+            loss = scores[k] - ctx.score(*_with_side(b, side, [q for q in b[side] if q is not p]))
+            lo = bisect_left(lines, p.lines[0] - SWAP_WINDOW)
+            hi = bisect_left(lines, p.lines[0] + SWAP_WINDOW + 1)
+            for _, d in where[lo:hi]:
+                if d == k:
+                    continue
+                grown = sorted(beads[d][side] + [p], key=lambda s: s.index)
+                gain = ctx.score(*_with_side(beads[d], side, grown)) - scores[d] - loss
+                if gain > SWAP_GAIN:
+                    moves.append((-gain, p.index, k, d))
+    moves.sort()
+    touched: set[int] = set()
+    for _, pi, src, dst in moves:
+        if src in touched or dst in touched:
+            continue
+        p = next(q for q in beads[src][side] if q.index == pi)
+        beads[src][side] = [q for q in beads[src][side] if q is not p]
+        beads[dst][side] = sorted(beads[dst][side] + [p], key=lambda s: s.index)
+        touched.update((src, dst))
+    return bool(moves)
 
 
 def _reading_order(beads: list[Bead]) -> list[Bead]:

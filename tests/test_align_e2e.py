@@ -190,17 +190,23 @@ def test_bead_lines_are_real_source_lines(sample_alignment, records):
         assert rec["zh"] == bead.zh_text and rec["ar"] == bead.ar_text
 
 
+def assert_each_segment_in_one_bead(result, text: str, lang: str) -> None:
+    """Every piece is in exactly one bead, and the pieces of each segment give the segment back."""
+    segs = segment_text(text, lang)
+    pieces = [s for b in result.beads for s in (b.zh if lang == "zh" else b.ar)]
+    assert sorted(s.index for s in pieces) == list(range(len(pieces)))
+    by_chain: dict[int, list] = {}
+    for p in sorted(pieces, key=lambda s: s.index):
+        by_chain.setdefault(p.chain, []).append(p)
+    assert sorted(by_chain) == [s.index for s in segs]
+    for seg in segs:
+        assert bare("".join(p.text for p in by_chain[seg.index])) == bare(seg.text)
+        assert {n for p in by_chain[seg.index] for n in p.lines} == set(seg.lines)
+
+
 def test_every_sample_segment_in_exactly_one_bead(sample_alignment, zh_text, ar_text):
     for lang, text in (("zh", zh_text), ("ar", ar_text)):
-        segs = segment_text(text, lang)
-        pieces = [s for b in sample_alignment.beads for s in (b.zh if lang == "zh" else b.ar)]
-        assert sorted(s.index for s in pieces) == list(range(len(pieces)))
-        by_chain: dict[int, list] = {}
-        for p in sorted(pieces, key=lambda s: s.index):
-            by_chain.setdefault(p.chain, []).append(p)
-        assert sorted(by_chain) == list(range(len(segs)))
-        for seg in segs:
-            assert bare("".join(p.text for p in by_chain[seg.index])) == bare(seg.text)
+        assert_each_segment_in_one_bead(sample_alignment, text, lang)
 
 
 def test_output_is_byte_identical_across_runs(cli_outputs, sample_alignment):
@@ -303,16 +309,5 @@ def test_no_sentence_is_lost(zh_lines, ar_lines, sep):
     zh_text, ar_text = sep.join(zh_lines) + "\n", sep.join(ar_lines) + "\n"
     result = aligner.align(zh_text, ar_text)
     for lang, text in (("zh", zh_text), ("ar", ar_text)):
-        segs = segment_text(text, lang)
-        pieces = [s for b in result.beads for s in (b.zh if lang == "zh" else b.ar)]
-        # every piece is in exactly one bead
-        assert sorted(s.index for s in pieces) == list(range(len(pieces)))
-        # and the pieces of each segment put back together give the segment
-        by_chain: dict[int, list] = {}
-        for p in sorted(pieces, key=lambda s: s.index):
-            by_chain.setdefault(p.chain, []).append(p)
-        assert sorted(by_chain) == [s.index for s in segs]
-        for seg in segs:
-            assert bare("".join(p.text for p in by_chain[seg.index])) == bare(seg.text)
-            assert {n for p in by_chain[seg.index] for n in p.lines} == set(seg.lines)
+        assert_each_segment_in_one_bead(result, text, lang)
     assert all(b.zh or b.ar for b in result.beads)
