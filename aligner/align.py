@@ -9,7 +9,7 @@ from .dp import BEADS, best_path
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn
 from .read import lines_of
-from .recover import mark_moves, recover_displaced
+from .recover import mark_moves, reading_sort, recover_displaced
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, split_turns
 
@@ -264,6 +264,8 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
             beads = realign(ctx, recover_displaced(ctx, beads))
     beads = absorb_sandwiched(ctx, beads)
     if recover:
+        for b in beads:
+            b.ar = reading_sort(b.ar)
         moves = mark_moves(beads)
     matched = sum(1 for zi, ai in turn_pairs if zi and ai)
     return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves)

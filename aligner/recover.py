@@ -338,10 +338,10 @@ def _swap_joint_pieces(ctx, pairs):
 
 
 def _joint_piece(p: Segment, segs: list[Segment]) -> bool:
-    """A piece the segmenter glued to the line before or after it."""
-    before = p.index > 0 and segs[p.index - 1].chain == p.chain
-    after = p.index + 1 < len(segs) and segs[p.index + 1].chain == p.chain
-    return before or after
+    """A piece at a break: it stops mid-sentence, or opens a line after one that did
+    (whether or not the segmenter glued the two)."""
+    before = p.index > 0 and segs[p.index - 1].open_end and segs[p.index - 1].lines[-1] != p.lines[0]
+    return p.open_end or before
 
 
 def _with_side(bead, side: int, segs: list[Segment]):
@@ -380,6 +380,14 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
         beads[dst][side] = sorted(beads[dst][side] + [p], key=lambda s: s.index)
         touched.update((src, dst))
     return bool(moves)
+
+
+def reading_sort(segs: list[Segment]) -> list[Segment]:
+    """For display: a side that ends mid-sentence starts with that piece instead,
+    since its continuation was displaced before it in the source."""
+    if len(segs) > 1 and segs[-1].open_end:
+        return [segs[-1], *segs[:-1]]
+    return segs
 
 
 def _reading_order(beads: list[Bead]) -> list[Bead]:
