@@ -36,6 +36,7 @@ DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-join
 DISTANCE_SCALE = 30.0  # source lines within which displacement costs little
 ROUNDS = 6  # rounds of fragment moves
 SWAP_WINDOW = 60  # source lines around a piece searched for a better bead
+SWAP_ROUNDS = 3  # rounds of head and tail moves per language
 SWAP_GAIN = 3.0  # a piece changes bead only if the two beads gain this much
 JOIN_WINDOW = 300  # source lines around a fragment searched for its continuation
 
@@ -331,7 +332,7 @@ def _swap_joint_pieces(ctx, pairs):
     matched its bead too well for the re-joining to undo."""
     beads = [[list(z), list(a)] for z, a in pairs]
     for side, doc in ((1, ctx.ar), (0, ctx.zh)):
-        for _ in range(ROUNDS):
+        for _ in range(SWAP_ROUNDS):
             if not _swap_round(ctx, beads, side, doc.segments):
                 break
     return [(z, a) for z, a in beads]
