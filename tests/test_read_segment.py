@@ -244,25 +244,15 @@ AR_HEADINGS = [
 ]
 
 
-@pytest.mark.parametrize("line, expected", ZH_HEADINGS)
-def test_zh_heading_parsed(line, expected):
+@pytest.mark.parametrize("rules, line, expected",
+                         [(zh, line, exp) for line, exp in ZH_HEADINGS] + [(ar, line, exp) for line, exp in AR_HEADINGS])
+def test_heading_parsed(rules, line, expected):
     text = clean_line(line)[0]
-    n = zh.match_heading(text)
+    n = rules.match_heading(text)
     assert n > 0
     head = text[:n].strip()
     assert head.endswith(("：", ":"))
-    sp = zh.parse_heading(head)
-    assert (sp.role, sp.name, sp.affiliation, sp.language) == expected
-
-
-@pytest.mark.parametrize("line, expected", AR_HEADINGS)
-def test_ar_heading_parsed(line, expected):
-    text = clean_line(line)[0]
-    n = ar.match_heading(text)
-    assert n > 0
-    head = text[:n].strip()
-    assert head.endswith(":")
-    sp = ar.parse_heading(head)
+    sp = rules.parse_heading(head)
     assert (sp.role, sp.name, sp.affiliation, sp.language) == expected
 
 
