@@ -58,6 +58,8 @@ _MONTH = re.compile(rf"(?<!\w)({_MONTH_NAME})(?:\s*/\s*(?:{_MONTH_NAME}))?(?!\w)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _PAIR = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
 _SCALE_AFTER = re.compile(r"\s*(مليون|ملايين|مليار|الف|الاف)")
+_SCALED_NUMBER = re.compile(r"\d+(?:[.,]\d+)*\s*(?:مليون|ملايين|مليار|الف|الاف)\w*")
+_CLOCK = re.compile(r"الساعه\s*$")
 
 
 def normalise(text: str) -> str:
@@ -199,12 +201,14 @@ def numbers(text: str) -> list[str]:
         out.append(f"m{_MONTHS[m.group(1)]}")
     t = _MONTH.sub(" ", t)
     for m in _PAIR.finditer(t):
-        out.append(f"{int(m.group(2))}/{int(m.group(1))}")
+        if not _CLOCK.search(t, max(0, m.start() - 12), m.start()):  # "الساعة ١٠/٠٠" is a time
+            out.append(f"{int(m.group(2))}/{int(m.group(1))}")
     for m in _NUMBER.finditer(t):
         out.append(canonical_number(m.group()))
         scale = _SCALE_AFTER.match(t, m.end())
         if scale:
             out += scaled(canonical_number(m.group()), _MULTIPLIERS[scale.group(1)])
-    words = [w for w in re.split(r"[^\w]+", _NUMBER.sub(" ", t)) if w]
+    bare = _NUMBER.sub(" ", _SCALED_NUMBER.sub(" ", t))  # "٢٠ مليونا" is counted above, not as 1000000
+    words = [w for w in re.split(r"[^\w]+", bare) if w]
     out += [str(v) for v in _word_numbers(words)]
     return out

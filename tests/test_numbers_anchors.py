@@ -245,3 +245,11 @@ def test_pair_score_prefers_the_true_translation(weigh):
     assert true > 0 > wrong
     assert costs.confidence(true) > 0.9
     assert costs.confidence(wrong) < 0.1
+
+
+def test_arabic_amounts_and_clock_times_give_no_stray_numbers():
+    # "٢٠ مليونا" is 20 and 20,000,000, not also a bare million
+    assert sorted(ar.numbers("إن بلدنا، الذي يضم ٢٠ مليونا من المسلمين")) == ["20", "20000000"]
+    # a time after الساعة is no reversed fraction; a resolution number still is
+    assert "0/10" not in ar.numbers("افتتحت الجلسة الساعة ١٠/٠٠.")
+    assert "67/264" in ar.numbers("القرار ٢٦٤/٦٧")
