@@ -413,12 +413,15 @@ def _reading_order(beads: list[Bead]) -> list[Bead]:
 
 def mark_moves(beads: list[Bead]) -> list[dict]:
     """Flag beads whose Arabic breaks source order: those off the longest
-    increasing run of Arabic positions (in Chinese reading order)."""
+    increasing run of Arabic positions (in Chinese reading order), and those
+    whose Arabic pieces are not a run of the source (a fragment joined from elsewhere)."""
     seq = [(k, min(s.index for s in b.ar)) for k, b in enumerate(beads) if b.zh and b.ar]
     keep = _longest_increasing([v for _, v in seq])
     moves = []
     for n, (k, _) in enumerate(seq):
-        if n not in keep:
+        pieces = [s.index for s in beads[k].ar]
+        joined = any(b != a + 1 for a, b in zip(pieces, pieces[1:]))
+        if n not in keep or joined:
             b = beads[k]
             b.moved = True
             moves.append({"bead": k, "ar_lines": b.ar_lines, "zh_lines": b.zh_lines, "placed_after_bead": k - 1})
