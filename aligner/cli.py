@@ -113,7 +113,7 @@ def align(
     document: str = typer.Option("", "--document", help="Document symbol for the TMX x-document property, e.g. S/PV.7050."),
     drop_unaligned: bool = typer.Option(False, "--drop-unaligned", help="Omit beads with one side empty."),
     no_recover: bool = typer.Option(False, "--no-recover", help="Skip recovery of displaced text (monotone only)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write the moved fragments as JSON to this file."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the moved beads (source lines, where placed) as JSON to this file."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No summary on stderr."),
     encoding_zh: Optional[str] = typer.Option(None, "--encoding-zh", help="Encoding of the Chinese file (default: detected)."),
     encoding_ar: Optional[str] = typer.Option(None, "--encoding-ar", help="Encoding of the Arabic file (default: detected)."),
@@ -157,7 +157,7 @@ def _print_summary(summary: dict, encodings: dict) -> None:
     table.add_row("beads", str(summary["beads"]))
     table.add_row("by type", ", ".join(f"{k}: {v}" for k, v in summary["by_type"].items()))
     table.add_row("unaligned (zh / ar)", f"{summary['unaligned_zh']} / {summary['unaligned_ar']}")
-    table.add_row("moved fragments", str(summary["moved"]))
+    table.add_row("moved beads (Arabic out of source order)", str(summary["moved"]))
     table.add_row("mean score", f"{summary['mean_score']:.3f}")
     table.add_row("encodings", f"zh {encodings['zh']}, ar {encodings['ar']}")
     err.print(table)
