@@ -124,12 +124,18 @@ def chains(segs: list[Segment]) -> list[list[Segment]]:
     return out
 
 
-def align_run(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
-    """Monotone alignment of two runs of pieces, counting a repaired sentence as one."""
-    zc, ac = chains(zs), chains(as_)
+def align_run(
+    ctx: PairContext, zs: list[Segment], as_: list[Segment], ar_pieces: bool = False
+) -> list[tuple[list[Segment], list[Segment]]]:
+    """Monotone alignment of two runs of pieces, counting a repaired sentence as one.
+
+    With `ar_pieces`, an Arabic sentence repaired across a break may be split
+    between two beads (after recovery, where its pieces may meet two Chinese
+    sentences); its bead shape still counts sentences."""
+    zc, ac = chains(zs), ([[s] for s in as_] if ar_pieces else chains(as_))
     if not zc or not ac:
         return [(c, []) for c in zc] + [([], c) for c in ac]
-    path = best_path(len(zc), len(ac), ctx.scorer(zc, ac, False), width=SENTENCE_BAND)
+    path = best_path(len(zc), len(ac), ctx.scorer(zc, ac, ar_pieces), width=SENTENCE_BAND)
     return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
 
 
@@ -143,18 +149,22 @@ def _split_heading(segs: list[Segment]) -> tuple[list[Segment], list[Segment]]:
     return [], segs
 
 
-def align_turn_pair(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
+def align_turn_pair(
+    ctx: PairContext, zs: list[Segment], as_: list[Segment], ar_pieces: bool = False
+) -> list[tuple[list[Segment], list[Segment]]]:
     """Headings pair with each other; the bodies are aligned sentence by sentence.
 
     Results are remembered per length model, so a turn recovery left as it was
     is not aligned again."""
-    key = (ctx.model, tuple(s.index for s in zs), tuple(s.index for s in as_))
+    key = (ctx.model, ar_pieces, tuple(s.index for s in zs), tuple(s.index for s in as_))
     if key not in ctx.turn_cache:
-        ctx.turn_cache[key] = _align_turn_pair(ctx, zs, as_)
+        ctx.turn_cache[key] = _align_turn_pair(ctx, zs, as_, ar_pieces)
     return ctx.turn_cache[key]
 
 
-def _align_turn_pair(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
+def _align_turn_pair(
+    ctx: PairContext, zs: list[Segment], as_: list[Segment], ar_pieces: bool
+) -> list[tuple[list[Segment], list[Segment]]]:
     zh_head, zh_body = _split_heading(zs)
     ar_head, ar_body = _split_heading(as_)
     out = []
@@ -162,7 +172,7 @@ def _align_turn_pair(ctx: PairContext, zs: list[Segment], as_: list[Segment]) ->
         out.append((zh_head, ar_head))
     else:
         zh_body, ar_body = zh_head + zh_body, ar_head + ar_body
-    return out + align_run(ctx, zh_body, ar_body)
+    return out + align_run(ctx, zh_body, ar_body, ar_pieces)
 
 
 def _speaker_text(turns: list[Turn]) -> str:
@@ -189,7 +199,7 @@ def realign(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     for t in sorted(turns):
         zs, as_ = turns[t]
         zs.sort(key=lambda s: s.index)
-        out += [ctx.bead(bz, ba, t, ctx.speakers[t]) for bz, ba in align_turn_pair(ctx, zs, as_)]
+        out += [ctx.bead(bz, ba, t, ctx.speakers[t]) for bz, ba in align_turn_pair(ctx, zs, as_, ar_pieces=True)]
     return out
 
 

@@ -113,7 +113,7 @@ def align(
     document: str = typer.Option("", "--document", help="Document symbol for the TMX x-document property, e.g. S/PV.7050."),
     drop_unaligned: bool = typer.Option(False, "--drop-unaligned", help="Omit beads with one side empty."),
     no_recover: bool = typer.Option(False, "--no-recover", help="Skip recovery of displaced text (monotone only)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write the moved beads (source lines, where placed) as JSON to this file."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the moved beads as JSON to this file."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No summary on stderr."),
     encoding_zh: Optional[str] = typer.Option(None, "--encoding-zh", help="Encoding of the Chinese file (default: detected)."),
     encoding_ar: Optional[str] = typer.Option(None, "--encoding-ar", help="Encoding of the Arabic file (default: detected)."),
