@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .cues import Side, overlap
 
-# Tuned on the S/PV.7050 dev gold; see tests/test_costs.py for their behaviour.
+# Tuned on the S/PV.7050 dev gold; tests/test_numbers_anchors.py checks their behaviour.
 SKIP = 1.2  # score of leaving one segment unaligned
 SHAPE = {(1, 1): 0.0, (2, 1): -1.4, (1, 2): -1.4, (2, 2): -2.6, (3, 1): -2.8, (1, 3): -2.8}
 LENGTH_FLOOR = -3.0  # the worst length evidence: translators do drop a title or a clause

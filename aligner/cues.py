@@ -84,7 +84,6 @@ class Weights:
             elif kind == "c" and lexicon.entries[int(a[2:])].kind in NAME_KINDS:
                 w = _NAME_WEIGHT
             self._weights[a] = w * math.log(n / count)  # rare anchors count more
-        self.lexicon = lexicon
 
     def __getitem__(self, anchor: str) -> float:
         return self._weights.get(anchor, 0.0)
