@@ -4,14 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from camel_tools.tokenizers.word import simple_word_tokenize
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
-    normalize_alef_ar,
-    normalize_alef_maksura_ar,
-    normalize_teh_marbuta_ar,
-)
-
+from . import camel
 from .anchors import INVISIBLE, ascii_digits, canonical_number, fold, scaled, strip_symbols
 from .model import Speaker
 
@@ -65,13 +58,12 @@ _CLOCK = re.compile(r"الساعه\s*$")
 def normalise(text: str) -> str:
     """Matching form: presentation forms folded, marks removed, alef/ya/ta marbuta unified."""
     t = unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
-    t = dediac_ar(INVISIBLE.sub("", t))
-    return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(t)))
+    return camel.normalise(INVISIBLE.sub("", t))
 
 
 def tokens(text: str) -> list[str]:
     """Normalised word tokens (camel-tools' simple tokenizer)."""
-    return simple_word_tokenize(normalise(text))
+    return camel.word_tokenize(normalise(text))
 
 
 def is_final(text: str) -> bool:

@@ -22,6 +22,7 @@ from pathlib import Path
 import jieba
 
 from . import ar
+from .cache import cached_file
 
 _JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # what jieba keeps as one token
 NAME_KINDS = frozenset({"state", "observer", "regional", "organ", "body", "agency"})
@@ -160,31 +161,10 @@ def _zh_tokenizer(forms: list[str], cache_dir: Path | None) -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     body = "".join(f"{f} {100 * len(f)}\n" for f in forms if f and " " not in f)
     digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:16]
-    cache = cache_dir or user_cache_dir()
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        path = cache / f"zh_words_{digest}.txt"
-        if not path.exists():
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(body, encoding="utf-8")
-            os.replace(tmp, path)
-    except OSError:  # read-only home: fall back to the system temp folder
-        import tempfile
-
-        cache = Path(tempfile.gettempdir())
-        path = cache / f"aligner_zh_words_{digest}.txt"
-        path.write_text(body, encoding="utf-8")
+    path = cached_file(f"zh_words_{digest}.txt", lambda: body, cache_dir)
     tokenizer = jieba.Tokenizer(str(path))
-    tokenizer.tmp_dir = str(cache)
+    tokenizer.tmp_dir = str(path.parent)  # jieba's own model cache goes beside it
     return tokenizer
-
-
-def user_cache_dir() -> Path:
-    """$ALIGNER_CACHE, else $XDG_CACHE_HOME/aligner, else ~/.cache/aligner."""
-    if os.environ.get("ALIGNER_CACHE"):
-        return Path(os.environ["ALIGNER_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "aligner"
 
 
 def read_rows(path: Path | str, text: str | None = None) -> list[tuple[str, list[str], list[str], str]]:

@@ -122,3 +122,34 @@ def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
         subprocess.run(command, check=True, env={**os.environ, "PYTHONHASHSEED": seed})
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+_ARABIC_CHARS = st.characters(min_codepoint=0x0600, max_codepoint=0x06FF) | st.characters(max_codepoint=0xFFFF)
+
+
+@PROFILE
+@given(st.lists(st.one_of(st.sampled_from(AR_PIECES), st.text(_ARABIC_CHARS, max_size=4)), max_size=30).map("".join))
+def test_cached_camel_tables_do_what_camel_tools_does(text):
+    """aligner.camel replays camel-tools from a cached table: same normal form, same tokens
+    (camel-tools joins a few multi-character emoji sequences; none of them has a letter)."""
+    from camel_tools.tokenizers.word import simple_word_tokenize
+    from camel_tools.utils.dediac import dediac_ar
+    from camel_tools.utils.normalize import normalize_alef_ar, normalize_alef_maksura_ar, normalize_teh_marbuta_ar
+
+    from aligner import camel
+
+    expected = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text))))
+    assert camel.normalise(text) == expected
+    words = [w for w in simple_word_tokenize(expected) if any(c.isalnum() for c in w)]
+    assert [w for w in camel.word_tokenize(expected) if any(c.isalnum() for c in w)] == words
+
+
+def test_the_cli_path_does_not_import_camel_tools_once_cached(tmp_path):
+    """Start-up stays light: after the first run, the tables come from the cache."""
+    code = ("import sys, aligner.cli, aligner.ar as ar; ar.tokens('السيد'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('camel_tools', 'torch', 'transformers')))")
+    env = {**os.environ, "ALIGNER_CACHE": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert "camel_tools" in first.stdout  # the first run builds the table from camel-tools
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert second.stdout.strip() == "[]"
