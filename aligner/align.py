@@ -1,15 +1,17 @@
 """The library API: `align(zh_text, ar_text) -> Alignment`, and the stages it chains."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import costs
 from .cues import Features, Side, Weights, combine, features, side
-from .dp import BEADS, best_path
+from .dp import band_limits, best_path
 from .lexicon import Lexicon, load
-from .model import Alignment, Bead, Segment, Turn
+from .model import Alignment, Bead, Segment, Turn, same_sentence
 from .read import lines_of
 from .recover import mark_moves, reading_sort, recover_displaced
+from .scoring import BandScorer
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, split_turns
 
@@ -18,6 +20,8 @@ RECOVERY_PASSES = 2
 REFIT_PASSES = (False, True)  # a first pass, then one with the length model refitted on its confident beads
 ABSORB_MIN = 0.5  # confidence a bead must keep to take in a sandwiched sentence
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
+SMALL_DP = 30  # DP cells up to which a scorer scores bead by bead
+SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long documents)
 
 
 @dataclass
@@ -53,6 +57,8 @@ class PairContext:
         self.model = costs.LengthModel(ratio=al / zl)
 
         self._sides: dict[tuple, Side] = {}
+        self._scores: dict[tuple, float] = {}  # bead scores under self._scored_with (recovery asks again and again)
+        self._scored_with: costs.LengthModel | None = None
         self.turn_cache: dict[tuple, list] = {}
         self.zh_turn: dict[int, int] = {}  # Chinese segment -> its aligned turn
         self.speakers: dict[int, tuple[str, str]] = {}  # aligned turn -> its two headings
@@ -61,12 +67,13 @@ class PairContext:
         """The weighted side of a bead, from cached single-segment sides (memory stays linear)."""
         if not segs:
             return None
-        got = combine([self._single(lang, s) for s in segs])
+        got = combine([self.single(lang, s) for s in segs])
         if len(segs) > 1:
             got.open_ends = sum(s.open_end for s in segs[:-1])
         return got
 
-    def _single(self, lang: str, seg: Segment) -> Side:
+    def single(self, lang: str, seg: Segment) -> Side:
+        """The weighted side of one segment (cached)."""
         key = (lang, seg.index)
         got = self._sides.get(key)
         if got is None:
@@ -74,38 +81,30 @@ class PairContext:
             got = self._sides[key] = side([doc.feats[seg.index]], self.weights)
         return got
 
-    def scorer(self, zunits: list[list[Segment]], aunits: list[list[Segment]], shape_by_chains: bool):
-        """score(i0, i1, j0, j1) for beads over two lists of units (sentences or pieces),
-        with every side a bead can take built once. A bead's shape counts units, or,
-        with `shape_by_chains`, the sentences its pieces make."""
-        span = max(max(b) for b in BEADS)
-        zsides, zshape = self._span_sides("zh", zunits, span, shape_by_chains)
-        asides, ashape = self._span_sides("ar", aunits, span, shape_by_chains)
-        model = self.model
-
-        def score(i0: int, i1: int, j0: int, j1: int) -> float:
-            n, m = i1 - i0, j1 - j0
-            return costs.bead_score((zshape[i0][n], ashape[j0][m]), zsides[i0][n], asides[j0][m], model)
-
-        return score
-
-    def _span_sides(self, lang: str, units: list[list[Segment]], span: int, by_chains: bool):
-        """sides[i][k] and shape[i][k] of units i..i+k (k = 0: the empty side)."""
-        sides, shapes = [], []
-        for i in range(len(units) + 1):
-            row, srow = [None], [0]
-            for k in range(1, min(span, len(units) - i) + 1):
-                segs = _flat(units[i:i + k])
-                row.append(self.side(lang, segs))
-                srow.append(len(chains(segs)) if by_chains else k)
-            sides.append(row)
-            shapes.append(srow)
-        return sides, shapes
+    def scorer(self, zunits: list[list[Segment]], aunits: list[list[Segment]], shape_by_chains: bool,
+               limits: list[tuple[int, int]] | None = None) -> Callable[[int, int, int, int], float]:
+        """score(i0, i1, j0, j1) for beads over two lists of units (sentences or pieces), for
+        the DP cells within `limits` (default: all). A bead's shape counts units, or,
+        with `shape_by_chains`, the sentences its pieces make. Small problems are
+        scored bead by bead: numpy's set-up would cost more than it saves."""
+        if limits is None and shape_by_chains and (len(zunits) + 1) * (len(aunits) + 1) <= SMALL_DP:
+            def score(i0: int, i1: int, j0: int, j1: int) -> float:
+                zs, as_ = _flat(zunits[i0:i1]), _flat(aunits[j0:j1])
+                return self.score(zs, as_) if zs and as_ else -costs.SKIP * (i1 - i0 + j1 - j0)
+            return score
+        limits = limits or [(0, len(aunits))] * (len(zunits) + 1)
+        return BandScorer(self, zunits, aunits, shape_by_chains, limits)
 
     def score(self, zs: list[Segment], as_: list[Segment]) -> float:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
-        shape = (len(chains(zs)), len(chains(as_)))
-        return costs.bead_score(shape, self.side("zh", zs), self.side("ar", as_), self.model)
+        if self._scored_with is not self.model or len(self._scores) > SCORE_CACHE:
+            self._scores, self._scored_with = {}, self.model
+        key = (tuple(s.index for s in zs), tuple(s.index for s in as_))
+        got = self._scores.get(key)
+        if got is None:
+            shape = (len(chains(zs)), len(chains(as_)))
+            got = self._scores[key] = costs.bead_score(shape, self.side("zh", zs), self.side("ar", as_), self.model)
+        return got
 
     def bead(self, zs: list[Segment], as_: list[Segment], turn: int, speakers: tuple[str, str]) -> Bead:
         score = costs.confidence(self.score(zs, as_)) if zs and as_ else 0.0
@@ -117,7 +116,7 @@ def chains(segs: list[Segment]) -> list[list[Segment]]:
     out: list[list[Segment]] = []
     for s in segs:
         prev = out[-1][-1] if out else None
-        if prev is not None and (prev.chain == s.chain or (prev.open_end and prev.kind == s.kind == "sentence")):
+        if prev is not None and same_sentence(prev, s):
             out[-1].append(s)
         else:
             out.append([s])
@@ -135,7 +134,8 @@ def align_run(
     zc, ac = chains(zs), ([[s] for s in as_] if ar_pieces else chains(as_))
     if not zc or not ac:
         return [(c, []) for c in zc] + [([], c) for c in ac]
-    path = best_path(len(zc), len(ac), ctx.scorer(zc, ac, ar_pieces), width=SENTENCE_BAND)
+    limits = band_limits(len(zc), len(ac), SENTENCE_BAND)
+    path = best_path(len(zc), len(ac), ctx.scorer(zc, ac, ar_pieces, limits), width=SENTENCE_BAND)
     return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
 
 

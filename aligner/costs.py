@@ -5,10 +5,13 @@ Scores are log-odds-like: positive means "these translate each other".
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
-from .cues import Side, overlap
+import numpy as np
+
+from .cues import Side, shared_weight
 
 # Tuned on the S/PV.7050 dev gold; tests/test_numbers_anchors.py checks their behaviour.
 SKIP = 1.2  # score of leaving one segment unaligned
@@ -56,15 +59,13 @@ def length_logprob(zh_len: int, ar_len: int, model: LengthModel) -> float:
     return max(LENGTH_FLOOR, math.log(tail)) if tail > 0 else LENGTH_FLOOR
 
 
-def anchor_similarity(z: Side, a: Side) -> float:
-    """Weighted Dice overlap of the two sides' anchors, shrunk towards 0 when they have few."""
-    shared, _ = overlap(z, a)
-    return 2 * shared / (z.mass + a.mass + PRIOR_MASS)
-
-
 def anchor_score(z: Side, a: Side) -> float:
-    """Log-odds from anchors: similarity above chance for, conflicting names against."""
-    s = ANCHOR_SCALE * (anchor_similarity(z, a) - SIM_RANDOM)
+    """Log-odds from anchors: similarity above chance for, conflicting names against.
+
+    The similarity is a weighted Dice overlap of the two sides' anchors, shrunk
+    towards 0 when they have few."""
+    similarity = 2 * shared_weight(z, a) / (z.mass + a.mass + PRIOR_MASS) if z.vector and a.vector else 0.0
+    s = ANCHOR_SCALE * (similarity - SIM_RANDOM)
     if z.names and a.names and not (z.names & a.names):
         s -= ENTRY_CONFLICT if z.entries == a.entries == 1 else NAME_CONFLICT
     return s
@@ -84,6 +85,40 @@ def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: Le
         return float("-inf")
     merged_entries = max(0, z.entries - 1) + max(0, a.entries - 1)  # list entries pair one to one
     return prior + (z.open_ends + a.open_ends) * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair_score(z, a, model)
+
+
+def length_logprobs(zh_len: np.ndarray, ar_len: np.ndarray, model: LengthModel) -> np.ndarray:
+    """length_logprob for arrays of lengths (read off a fine table of the normal tail:
+    within 1e-8 of the exact value)."""
+    mean = (zh_len + ar_len / model.ratio) / 2
+    delta = np.abs(ar_len - model.ratio * zh_len) / np.sqrt(np.maximum(mean, 1e-12) * model.variance)
+    grid, values = _tail_table(LENGTH_FLOOR)
+    return np.where(mean > 0, np.interp(delta, grid, values, right=LENGTH_FLOOR), 0.0)
+
+
+@functools.lru_cache(maxsize=4)
+def _tail_table(floor: float, step: float = 1e-4) -> tuple[np.ndarray, np.ndarray]:
+    """log of the two-sided normal tail at 0, step, 2 step, ... until it reaches the floor."""
+    values = []
+    while not values or values[-1] > floor:
+        tail = math.erfc(len(values) * step / math.sqrt(2))
+        values.append(max(floor, math.log(tail)) if tail > 0 else floor)
+    return np.arange(len(values)) * step, np.array(values)
+
+
+def bead_scores(prior, glue_ends, merged_entries, zh_len, ar_len, shared, mass, conflict, model: LengthModel) -> np.ndarray:
+    """bead_score of many two-sided beads at once, one array element per bead, from its parts:
+    shape prior, pieces glued at open ends, list entries merged, lengths, the shared
+    anchor weight, the two sides' anchor mass, the name-conflict penalty."""
+    anchor = ANCHOR_SCALE * (2 * shared / (mass + PRIOR_MASS) - SIM_RANDOM) - conflict
+    pair = LENGTH_BONUS + length_logprobs(zh_len, ar_len, model) + anchor
+    return prior + glue_ends * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair
+
+
+def name_conflict(both_named: np.ndarray, share_a_name: np.ndarray, single_entries: np.ndarray) -> np.ndarray:
+    """The name-conflict penalty of anchor_score, for arrays: both sides name states or
+    bodies and none in common; stronger between two single list entries."""
+    return np.where(both_named & ~share_a_name, np.where(single_entries, ENTRY_CONFLICT, NAME_CONFLICT), 0.0)
 
 
 def confidence(score: float) -> float:

@@ -23,7 +23,7 @@ _NAME_WEIGHT = 2.0
 _ENTRY_MAX = {"zh": 30, "ar": 70}  # characters of a list entry: a state and a name or two
 
 
-@dataclass
+@dataclass(slots=True)
 class Features:
     length: int  # characters without spaces
     anchors: Counter  # anchor -> count
@@ -89,7 +89,7 @@ class Weights:
         return self._weights.get(anchor, 0.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Side:
     """One side of a bead, weighted: anchor -> count x weight, its total, names, length."""
 
@@ -99,6 +99,7 @@ class Side:
     length: int
     open_ends: int = 0  # fragments ending mid-sentence glued to what follows inside the side
     entries: int = 0  # list entries in the side (each names its own state)
+    counts: dict[str, int] | None = None  # anchor -> count, for a single segment's side
 
 
 def side(feats: list[Features], weights: Weights) -> Side:
@@ -110,7 +111,8 @@ def side(feats: list[Features], weights: Weights) -> Side:
             if w > 0:
                 vector[a] = vector.get(a, 0.0) + c * w
     names = feats[0].names if len(feats) == 1 else frozenset().union(*(f.names for f in feats))
-    return Side(vector, sum(vector.values()), names, sum(f.length for f in feats), 0, sum(f.entry for f in feats))
+    counts = {a: c for f in feats for a, c in f.anchors.items() if a in vector} if len(feats) == 1 else None
+    return Side(vector, sum(vector.values()), names, sum(f.length for f in feats), 0, sum(f.entry for f in feats), counts)
 
 
 def combine(parts: list[Side]) -> Side:
@@ -125,11 +127,14 @@ def combine(parts: list[Side]) -> Side:
                 sum(p.length for p in parts), 0, sum(p.entries for p in parts))
 
 
-def overlap(z: Side, a: Side) -> tuple[float, float]:
-    """(weight of anchors found on both sides, weight found on one side only)."""
+def shared_weight(z: Side, a: Side) -> float:
+    """Weight of the anchors found on both sides (the smaller count of each)."""
     zv, av = z.vector, a.vector
+    if len(zv) > len(av):
+        zv, av = av, zv
     shared = 0.0
-    for k in zv.keys() & av.keys():
-        u, v = zv[k], av[k]
-        shared += u if u < v else v
-    return shared, z.mass + a.mass - 2 * shared
+    for k, u in zv.items():
+        v = av.get(k)
+        if v is not None:
+            shared += u if u < v else v
+    return shared

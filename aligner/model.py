@@ -32,6 +32,12 @@ class Segment:
     chain: int = -1  # the repaired sentence this piece belongs to (pieces share it)
 
 
+def same_sentence(prev: Segment, seg: Segment) -> bool:
+    """Whether a piece continues the one before it: pieces of one repaired sentence,
+    or a sentence piece that stopped mid-sentence followed by another."""
+    return prev.chain == seg.chain or (prev.open_end and prev.kind == seg.kind == "sentence")
+
+
 @dataclass(frozen=True)
 class Speaker:
     """What a speaker heading says: role, name, affiliation, interpretation marker."""

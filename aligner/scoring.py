@@ -1,0 +1,166 @@
+"""Bead scores for every cell a DP will visit, computed at once with numpy.
+
+The DP asks for the score of each bead shape at each cell of its band: some
+hundred thousand beads for one meeting record. Scoring them one by one in
+Python was most of the aligner's run time. Here the sides of all beads are
+read off cumulative sums (length, anchor mass, list entries, open ends, the
+sentences a run of pieces makes), and the shared anchor weight of every pair
+of spans in a block of rows is a few matrix products: with anchor counts
+c_z and c_a and weight w, min(c_z, c_a) * w is the sum over t >= 1 of
+[c_z >= t] [c_a >= t] w, a bilinear form. The formulas are costs.bead_scores,
+the array twin of costs.bead_score (tests check that they agree).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import costs
+from .model import Segment, same_sentence
+
+SPAN = 3  # units a side of a bead may take (the largest in dp.BEADS)
+BLOCK = 64  # DP rows scored together: bounds the size of the matrices
+TWO_SIDED = ((1, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+
+
+class _Side:
+    """One language's units, as cumulative sums over its pieces, for span arithmetic."""
+
+    def __init__(self, ctx, lang: str, units: Sequence[Sequence[Segment]], by_chains: bool):
+        segs = [s for u in units for s in u]
+        starts = np.cumsum([0] + [len(u) for u in units]).tolist()
+        sides = [ctx.single(lang, s) for s in segs]
+        self.counts = []  # per unit: anchor -> count (anchors of positive weight)
+        self.names = []  # per unit: lexicon ids of states and bodies named
+        for k in range(len(units)):
+            first, last = starts[k], starts[k + 1]
+            if last - first == 1:
+                self.counts.append(sides[first].counts)
+                self.names.append(sides[first].names)
+                continue
+            counts: dict[str, int] = {}
+            for one in sides[first:last]:
+                for a, c in one.counts.items():
+                    counts[a] = counts.get(a, 0) + c
+            self.counts.append(counts)
+            self.names.append(frozenset().union(*(one.names for one in sides[first:last])))
+        mass = [one.mass for one in sides]
+        new_chain = [1] + [0 if same_sentence(p, s) else 1 for p, s in zip(segs, segs[1:])]
+
+        def cumulative(values) -> np.ndarray:
+            return np.concatenate(([0], np.cumsum(np.asarray(values, dtype=float))))
+
+        self.starts = np.array(starts)
+        self.by_chains = by_chains
+        self._length = cumulative([one.length for one in sides])
+        self._mass = cumulative(mass)
+        self._entries = cumulative([one.entries for one in sides])
+        self._open = cumulative([s.open_end for s in segs])
+        self._open_each = np.asarray([s.open_end for s in segs] or [0], dtype=float)
+        self._named = cumulative([bool(one.names) for one in sides])
+        self._chains = cumulative(new_chain)
+
+    def spans(self, first: np.ndarray, k: int) -> dict[str, np.ndarray]:
+        """Length, mass, entries, open ends inside, sentence count and whether it names
+        anything, of the spans of k units starting at units `first`."""
+        s0, s1 = self.starts[first], self.starts[first + k]
+        shape = 1 + self._chains[s1] - self._chains[s0 + 1] if self.by_chains else np.full(len(first), float(k))
+        return {
+            "length": self._length[s1] - self._length[s0],
+            "mass": self._mass[s1] - self._mass[s0],
+            "entries": self._entries[s1] - self._entries[s0],
+            "open": self._open[s1] - self._open[s0] - self._open_each[s1 - 1],
+            "shape": shape.astype(int),
+            "named": self._named[s1] - self._named[s0] > 0,
+        }
+
+
+def _cumulative_counts(per_unit: list, columns: dict[object, int], lo: int, hi: int) -> np.ndarray:
+    """Running sums, over units lo..hi-1, of their counts in each column (row 0: zeros);
+    spans of k units starting at lo + r are then rows r + k minus rows r."""
+    units = np.zeros((hi - lo + 1, len(columns)))
+    for r, got in enumerate(per_unit[lo:hi], 1):
+        for key in got:
+            col = columns.get(key)
+            if col is not None:
+                units[r, col] = got[key] if isinstance(got, dict) else 1
+    return np.cumsum(units, axis=0)
+
+
+def _spans_of(cum: np.ndarray, k: int) -> np.ndarray:
+    return cum[k:] - cum[:-k]
+
+
+def _min_sum(zc: np.ndarray, ac: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """sum over columns of weight * min(z count, a count), for every pair of rows."""
+    total = np.zeros((len(zc), len(ac)))
+    t = 1
+    while zc.size and ac.size:
+        live = (zc.max(axis=0) >= t) & (ac.max(axis=0) >= t)
+        if not live.any():
+            break
+        total += ((zc[:, live] >= t) * weights[live]) @ (ac[:, live] >= t).T
+        t += 1
+    return total
+
+
+def _priors() -> np.ndarray:
+    """costs.SHAPE as a table indexed by sentence counts; -inf for shapes not allowed."""
+    table = np.full((SPAN + 1, SPAN + 1), -np.inf)
+    for (z, a), p in costs.SHAPE.items():
+        table[z, a] = p
+    return table
+
+
+class BandScorer:
+    """score(i0, i1, j0, j1) of dp.best_path / best_local_path, read from tables built at once
+    for the cells (i, j) with lo <= j <= hi for each row's (lo, hi) in `limits`."""
+
+    def __init__(self, ctx, zunits, aunits, by_chains: bool, limits: list[tuple[int, int]]):
+        self.gap = -costs.SKIP
+        self.lo = [lo for lo, _ in limits]
+        widths = np.array([hi - lo + 1 for lo, hi in limits])
+        self.offset = np.concatenate(([0], np.cumsum(widths))).tolist()
+        z, a = _Side(ctx, "zh", zunits, by_chains), _Side(ctx, "ar", aunits, by_chains)
+        rows = np.repeat(np.arange(len(limits)), widths)
+        cols = np.repeat(np.array(self.lo), widths) + np.arange(len(rows)) - np.repeat(np.array(self.offset[:-1]), widths)
+        tables = {shape: np.full(len(rows), -np.inf) for shape in TWO_SIDED}
+        priors, weights = _priors(), ctx.weights
+        for r0 in range(0, len(limits), BLOCK):
+            r1 = min(len(limits), r0 + BLOCK)
+            cells = slice(self.offset[r0], self.offset[r1])
+            i, j = rows[cells], cols[cells]
+            zlo, zhi = max(0, r0 - SPAN), max(0, r1 - 1)
+            alo, ahi = max(0, int(j.min()) - SPAN) if len(j) else 0, int(j.max()) if len(j) else 0
+            shared_keys = set().union(*z.counts[zlo:zhi]) & set().union(*a.counts[alo:ahi])
+            columns = {key: c for c, key in enumerate(sorted(shared_keys))}
+            column_weights = np.array([weights[key] for key in sorted(shared_keys)])
+            name_keys = set().union(*z.names[zlo:zhi]) & set().union(*a.names[alo:ahi])
+            names = {key: c for c, key in enumerate(sorted(name_keys))}
+            zcum, acum = _cumulative_counts(z.counts, columns, zlo, zhi), _cumulative_counts(a.counts, columns, alo, ahi)
+            zncum, ancum = _cumulative_counts(z.names, names, zlo, zhi), _cumulative_counts(a.names, names, alo, ahi)
+            for dz, da in TWO_SIDED:
+                ok = (i >= dz) & (j >= da)
+                if not ok.any() or zhi - zlo < dz or ahi - alo < da:
+                    continue
+                zi, aj = i[ok] - dz, j[ok] - da
+                zs, as_ = z.spans(zi, dz), a.spans(aj, da)
+                shared = _min_sum(_spans_of(zcum, dz), _spans_of(acum, da), column_weights)
+                common = (_spans_of(zncum, dz) > 0) * 1.0 @ (_spans_of(ancum, da) > 0).T
+                conflict = costs.name_conflict(zs["named"] & as_["named"], common[zi - zlo, aj - alo] > 0,
+                                               (zs["entries"] == 1) & (as_["entries"] == 1))
+                merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
+                score = costs.bead_scores(priors[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged,
+                                          zs["length"], as_["length"], shared[zi - zlo, aj - alo],
+                                          zs["mass"] + as_["mass"], conflict, ctx.model)
+                tables[dz, da][cells][ok] = score  # noqa: B909 (a view of the table: fills it)
+        self.tables = [[None] * (SPAN + 1) for _ in range(SPAN + 1)]
+        for (dz, da), values in tables.items():
+            self.tables[dz][da] = values.tolist()
+
+    def __call__(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        dz, da = i1 - i0, j1 - j0
+        if not dz or not da:
+            return self.gap * (dz + da)
+        return self.tables[dz][da][self.offset[i1] + j1 - self.lo[i1]]

@@ -1,0 +1,63 @@
+"""The numpy scorer (aligner.scoring) against the bead-by-bead definition (aligner.costs.bead_score)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner import costs
+from aligner.align import PairContext, chains, prepare
+from aligner.dp import BEADS, band_limits
+from aligner.scoring import BandScorer
+
+
+@pytest.fixture(scope="module")
+def context(zh_text, ar_text, lexicon) -> PairContext:
+    return PairContext(prepare(zh_text, "zh", lexicon), prepare(ar_text, "ar", lexicon), lexicon)
+
+
+def _units(ctx: PairContext, turn: int, lang: str, by_pieces: bool) -> list[list]:
+    doc = ctx.zh if lang == "zh" else ctx.ar
+    segs = doc.turns[turn].segments
+    return [[s] for s in segs] if by_pieces else chains(segs)
+
+
+def _flat(units):
+    return [s for u in units for s in u]
+
+
+@pytest.mark.parametrize("by_pieces", [False, True])
+def test_band_scorer_matches_bead_score_on_every_cell(context, by_pieces):
+    """Every bead the DP may ask for, in a long turn of the sample (lists of states, numbers,
+    pieces cut at page breaks), scores as costs.bead_score scores it, to 1e-6."""
+    turn = max(range(min(len(context.zh.turns), len(context.ar.turns))), key=lambda t: len(context.zh.turns[t].segments))
+    zu, au = _units(context, turn, "zh", by_pieces), _units(context, turn, "ar", by_pieces)
+    limits = band_limits(len(zu), len(au), 8)
+    fast = BandScorer(context, zu, au, by_pieces, limits)
+    checked = 0
+    for i, (lo, hi) in enumerate(limits):
+        for j in range(lo, hi + 1):
+            for dz, da in BEADS:
+                if i < dz or j < da:
+                    continue
+                zs, as_ = _flat(zu[i - dz:i]), _flat(au[j - da:j])
+                if not zs or not as_:
+                    expected = -costs.SKIP * (dz + da)
+                else:
+                    shape = (len(chains(zs)), len(chains(as_))) if by_pieces else (dz, da)
+                    expected = costs.bead_score(shape, context.side("zh", zs), context.side("ar", as_), context.model)
+                got = fast(i - dz, i, j - da, j)
+                assert got == expected if math.isinf(expected) else got == pytest.approx(expected, abs=1e-6)
+                checked += 1
+    assert checked > 2000
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 600), st.integers(0, 1500), st.floats(1.0, 4.0), st.floats(1.0, 12.0))
+def test_length_logprobs_match_the_exact_formula(zh_len, ar_len, ratio, variance):
+    model = costs.LengthModel(ratio, variance)
+    got = costs.length_logprobs(np.array([zh_len], dtype=float), np.array([ar_len], dtype=float), model)[0]
+    assert got == pytest.approx(costs.length_logprob(zh_len, ar_len, model), abs=1e-7)
