@@ -99,7 +99,7 @@ class PairContext:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
         if self._scored_with is not self.model or len(self._scores) > SCORE_CACHE:
             self._scores, self._scored_with = {}, self.model
-        key = (tuple(s.index for s in zs), tuple(s.index for s in as_))
+        key = (tuple([s.index for s in zs]), tuple([s.index for s in as_]))
         got = self._scores.get(key)
         if got is None:
             shape = (len(chains(zs)), len(chains(as_)))

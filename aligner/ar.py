@@ -1,6 +1,7 @@
 """Arabic rules: normalisation, sentence ends, speaker headings, numbers, word tokens."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -143,6 +144,7 @@ def _strip_clitics(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a document uses a few thousand words, each many times
 def _word_value(word: str) -> tuple[str, int] | None:
     """('one'|'ten'|'mult', value) for a number word, else None."""
     w = _strip_clitics(word)

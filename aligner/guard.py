@@ -36,6 +36,7 @@ _MEETING_SYMBOL = re.compile(r"/PV\.(\d+)$")
 _YEAR = re.compile(r"(?:19[4-9]|20\d)\d")
 _TIME = {"zh": re.compile(r"[上下]午|\d\s*时"), "ar": re.compile("الساعة")}
 _HEAD_DATE = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?!\d)")
+_SPACE = re.compile(r"\s")
 
 
 def _lines(text: str) -> list[str]:
@@ -131,7 +132,7 @@ def _dates(zh_text: str, ar_text: str) -> str | None:
 
 
 def _letters(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
+    return len(text) - len(_SPACE.findall(text))
 
 
 def _length_ratio(zh_text: str, ar_text: str) -> str | None:

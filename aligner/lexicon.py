@@ -88,6 +88,23 @@ def _stem_matches(form_word: str, token_stem: str) -> bool:
     return len(form_word) == 3 and rest in _SHORT_SUFFIXES
 
 
+def _form_word_index(words) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Words of Arabic forms by their first three letters: a word that matches a form word
+    (see _stem_matches) starts with the same three letters, except after ta marbuta
+    written open (منظمه -> منظمتان), which is indexed under both spellings, and one- or
+    two-letter words ending in it, returned apart to be tried against every word."""
+    index: dict[str, set[str]] = {}
+    short_heh = set()
+    for w in set(words):
+        if w.endswith("ه") and len(w) <= 2:
+            short_heh.add(w)
+            continue
+        index.setdefault(w[:3], set()).add(w)
+        if w.endswith("ه") and len(w) == 3:
+            index.setdefault(w[:2] + "ت", set()).add(w)
+    return {k: tuple(sorted(v)) for k, v in index.items()}, tuple(sorted(short_heh))
+
+
 class Lexicon:
     """Entries plus the two matchers; build once with `load()`."""
 
@@ -95,6 +112,9 @@ class Lexicon:
         self.entries: list[Entry] = []
         self._zh_forms: dict[str, int] = {}
         self._ar_index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        self._word_variants: dict[str, list[str]] = {}  # the document's vocabulary is small: look each word up once
+        self._first_word: dict[str, list[tuple[tuple[int, int], tuple[str, ...], int]]] = {}
+        self._word_matches: dict[str, frozenset[str]] = {}
         for zh_forms, ar_forms, kind in ((r[1], r[2], r[3]) for r in rows):
             if not zh_forms or not ar_forms:
                 continue
@@ -109,6 +129,7 @@ class Lexicon:
         # forms jieba cannot keep whole ("刚果（金）", "伊朗（伊斯兰共和国）") are found as literals first
         literals = sorted((f for f in self._zh_forms if not _JIEBA_WORD.fullmatch(f)), key=len, reverse=True)
         self._zh_literal = re.compile("|".join(map(re.escape, literals))) if literals else None
+        self._form_words, self._short_heh = _form_word_index(w for forms in self._ar_index.values() for f, _ in forms for w in f)
         for bucket in self._ar_index.values():  # longest form first
             bucket.sort(key=lambda fe: (-len(fe[0]), -sum(map(len, fe[0])), fe[1]))
         self._tokenizer = _zh_tokenizer(sorted(self._zh_forms), cache_dir) if self._zh_forms else None
@@ -127,11 +148,11 @@ class Lexicon:
 
     def ar_ids(self, text: str) -> list[int]:
         """Entry ids found in an Arabic text, in order; the longest form wins at each word."""
-        words = [w for w in ar.tokens(text) if any(c.isalnum() for c in w)]
-        variants = [_arabic_stem_variants(w) for w in words]
+        words = [w for w in ar.tokens(text) if self._variants(w)]
+        variants = [self._variants(w) for w in words]
         out, i = [], 0
-        while i < len(words):
-            hit = self._ar_match_at(variants, i)
+        while i < len(variants):
+            hit = self._ar_match_at(words, variants, i)
             if hit:
                 length, eid = hit
                 out.append(eid)
@@ -140,19 +161,42 @@ class Lexicon:
                 i += 1
         return out
 
-    def _ar_match_at(self, variants: list[list[str]], i: int) -> tuple[int, int] | None:
+    def _variants(self, word: str) -> list[str]:
+        """A word's readings without clitics (none for punctuation), remembered per word."""
+        got = self._word_variants.get(word)
+        if got is None:
+            got = self._word_variants[word] = _arabic_stem_variants(word) if any(c.isalnum() for c in word) else []
+        return got
+
+    def _forms_from(self, first: str) -> list[tuple[tuple[int, int], tuple[str, ...], int]]:
+        """(rank, form, entry id) of the forms whose first word a word reading `first`
+        matches, best rank (most words, then most letters) first; remembered."""
+        got = self._first_word.get(first)
+        if got is None:
+            got = self._first_word[first] = [((len(f), sum(map(len, f))), f, e)
+                                             for f, e in self._ar_index.get(first[:3], ()) if _stem_matches(f[0], first)]
+        return got
+
+    def _form_words_matched(self, word: str) -> frozenset[str]:
+        """The words of lexicon forms that this word (one of its readings) matches, remembered per word."""
+        got = self._word_matches.get(word)
+        if got is None:
+            got = self._word_matches[word] = frozenset(
+                fw for v in self._variants(word) for fw in self._form_words.get(v[:3], ()) + self._short_heh
+                if _stem_matches(fw, v))
+        return got
+
+    def _ar_match_at(self, words: list[str], variants: list[list[str]], i: int) -> tuple[int, int] | None:
         """(words covered, entry id) of the best form starting at word i: most words, then most letters."""
         best: tuple[tuple[int, int], int] | None = None
         for first in variants[i]:
-            for form, eid in self._ar_index.get(first[:3], ()):
-                n = len(form)
-                rank = (n, sum(map(len, form)))
-                if i + n > len(variants) or (best and rank <= best[0]):
-                    continue
-                if _stem_matches(form[0], first) and all(
-                    any(_stem_matches(fw, v) for v in variants[i + k]) for k, fw in enumerate(form[1:], 1)
-                ):
+            for rank, form, eid in self._forms_from(first):
+                if best and rank <= best[0]:
+                    break  # the rest rank lower still
+                if i + rank[0] <= len(variants) and all(
+                        fw in self._form_words_matched(words[i + k]) for k, fw in enumerate(form[1:], 1)):
                     best = (rank, eid)
+                    break
         return (best[0][0], best[1]) if best else None
 
 
