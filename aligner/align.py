@@ -57,7 +57,7 @@ class PairContext:
         self.model = costs.LengthModel(ratio=al / zl)
 
         self._sides: dict[tuple, Side] = {}
-        self._scores: dict[tuple, float] = {}  # bead scores under self._scored_with (recovery asks again and again)
+        self._parts: dict[tuple, tuple[float, ...]] = {}  # bead parts under the length model self._scored_with
         self._scored_with: costs.LengthModel | None = None
         self.turn_cache: dict[tuple, list] = {}
         self.zh_turn: dict[int, int] = {}  # Chinese segment -> its aligned turn
@@ -97,13 +97,17 @@ class PairContext:
 
     def score(self, zs: list[Segment], as_: list[Segment]) -> float:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
-        if self._scored_with is not self.model or len(self._scores) > SCORE_CACHE:
-            self._scores, self._scored_with = {}, self.model
+        return costs.bead_total(*self.parts(zs, as_))
+
+    def parts(self, zs: list[Segment], as_: list[Segment]) -> tuple[float, ...]:
+        """costs.bead_parts of a two-sided bead (remembered: recovery asks again and again)."""
+        if self._scored_with is not self.model or len(self._parts) > SCORE_CACHE:
+            self._parts, self._scored_with = {}, self.model
         key = (tuple([s.index for s in zs]), tuple([s.index for s in as_]))
-        got = self._scores.get(key)
+        got = self._parts.get(key)
         if got is None:
             shape = (len(chains(zs)), len(chains(as_)))
-            got = self._scores[key] = costs.bead_score(shape, self.side("zh", zs), self.side("ar", as_), self.model)
+            got = self._parts[key] = costs.bead_parts(shape, self.side("zh", zs), self.side("ar", as_), self.model)
         return got
 
     def bead(self, zs: list[Segment], as_: list[Segment], turn: int, speakers: tuple[str, str]) -> Bead:

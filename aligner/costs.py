@@ -59,16 +59,28 @@ def length_logprob(zh_len: int, ar_len: int, model: LengthModel) -> float:
     return max(LENGTH_FLOOR, math.log(tail)) if tail > 0 else LENGTH_FLOOR
 
 
-def anchor_score(z: Side, a: Side) -> float:
-    """Log-odds from anchors: similarity above chance for, conflicting names against.
+def anchor_log_odds(shared, mass, conflict):
+    """Log-odds from anchors: the weighted Dice overlap of the two sides' anchors (shrunk
+    towards 0 when they have few) above chance, less the name-conflict penalty.
+    Floats or numpy arrays alike."""
+    return ANCHOR_SCALE * (2 * shared / (mass + PRIOR_MASS) - SIM_RANDOM) - conflict
 
-    The similarity is a weighted Dice overlap of the two sides' anchors, shrunk
-    towards 0 when they have few."""
-    similarity = 2 * shared_weight(z, a) / (z.mass + a.mass + PRIOR_MASS) if z.vector and a.vector else 0.0
-    s = ANCHOR_SCALE * (similarity - SIM_RANDOM)
+
+def name_conflict(z: Side, a: Side) -> float:
+    """Both sides name states or bodies, none in common: a penalty, strong between two list entries."""
     if z.names and a.names and not (z.names & a.names):
-        s -= ENTRY_CONFLICT if z.entries == a.entries == 1 else NAME_CONFLICT
-    return s
+        return ENTRY_CONFLICT if z.entries == a.entries == 1 else NAME_CONFLICT
+    return 0.0
+
+
+def name_conflicts(both_named: np.ndarray, share_a_name: np.ndarray, single_entries: np.ndarray) -> np.ndarray:
+    """name_conflict for arrays of beads."""
+    return np.where(both_named & ~share_a_name, np.where(single_entries, ENTRY_CONFLICT, NAME_CONFLICT), 0.0)
+
+
+def anchor_score(z: Side, a: Side) -> float:
+    """Log-odds from anchors: similarity above chance for, conflicting names against."""
+    return anchor_log_odds(shared_weight(z, a), z.mass + a.mass, name_conflict(z, a))
 
 
 def pair_score(z: Side, a: Side, model: LengthModel) -> float:
@@ -76,15 +88,37 @@ def pair_score(z: Side, a: Side, model: LengthModel) -> float:
     return LENGTH_BONUS + length_logprob(z.length, a.length, model) + anchor_score(z, a)
 
 
+def bead_parts(shape: tuple[int, int], z: Side, a: Side, model: LengthModel) -> tuple[float, ...]:
+    """The parts bead_total adds up, for a bead with two sides: shape prior, pieces glued
+    at open ends, list entries merged (entries pair one to one), length log-probability,
+    shared anchor weight, the sides' anchor mass, name-conflict penalty."""
+    merged_entries = max(0, z.entries - 1) + max(0, a.entries - 1)
+    return (SHAPE.get(shape, -math.inf), z.open_ends + a.open_ends, merged_entries,
+            length_logprob(z.length, a.length, model), shared_weight(z, a), z.mass + a.mass, name_conflict(z, a))
+
+
+def bead_total(prior, glue_ends, merged_entries, length, shared, mass, conflict):
+    """A bead's score from its parts (floats, or numpy arrays for many beads at once)."""
+    pair = LENGTH_BONUS + length + anchor_log_odds(shared, mass, conflict)
+    return prior + glue_ends * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair
+
+
 def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: LengthModel) -> float:
     """Score of a bead of a given shape (n_zh, n_ar); a side is None when empty."""
     if z is None or a is None:
         return -SKIP * (shape[0] + shape[1])
-    prior = SHAPE.get(shape)
-    if prior is None:
-        return float("-inf")
-    merged_entries = max(0, z.entries - 1) + max(0, a.entries - 1)  # list entries pair one to one
-    return prior + (z.open_ends + a.open_ends) * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair_score(z, a, model)
+    return bead_total(*bead_parts(shape, z, a, model))
+
+
+def growth_bound(parts: tuple[float, ...], added_mass: float, other_mass: float) -> float:
+    """An upper bound on how much a bead's score can rise when one more piece, of anchor
+    mass `added_mass`, joins one side (the other side's mass is `other_mass`): the shape
+    prior at best, one more open end glued, a perfect length, no name conflict, and
+    the new piece matching anchors of the other side that were unmatched."""
+    prior, _, _, length, shared, mass, conflict = parts
+    gained = min(added_mass, max(0.0, other_mass - shared))
+    anchors = anchor_log_odds(shared + gained, mass + added_mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
+    return max(SHAPE.values()) - prior + OPEN_END_GLUE - length + conflict + anchors
 
 
 def length_logprobs(zh_len: np.ndarray, ar_len: np.ndarray, model: LengthModel) -> np.ndarray:
@@ -104,21 +138,6 @@ def _tail_table(floor: float, step: float = 1e-4) -> tuple[np.ndarray, np.ndarra
         tail = math.erfc(len(values) * step / math.sqrt(2))
         values.append(max(floor, math.log(tail)) if tail > 0 else floor)
     return np.arange(len(values)) * step, np.array(values)
-
-
-def bead_scores(prior, glue_ends, merged_entries, zh_len, ar_len, shared, mass, conflict, model: LengthModel) -> np.ndarray:
-    """bead_score of many two-sided beads at once, one array element per bead, from its parts:
-    shape prior, pieces glued at open ends, list entries merged, lengths, the shared
-    anchor weight, the two sides' anchor mass, the name-conflict penalty."""
-    anchor = ANCHOR_SCALE * (2 * shared / (mass + PRIOR_MASS) - SIM_RANDOM) - conflict
-    pair = LENGTH_BONUS + length_logprobs(zh_len, ar_len, model) + anchor
-    return prior + glue_ends * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair
-
-
-def name_conflict(both_named: np.ndarray, share_a_name: np.ndarray, single_entries: np.ndarray) -> np.ndarray:
-    """The name-conflict penalty of anchor_score, for arrays: both sides name states or
-    bodies and none in common; stronger between two single list entries."""
-    return np.where(both_named & ~share_a_name, np.where(single_entries, ENTRY_CONFLICT, NAME_CONFLICT), 0.0)
 
 
 def confidence(score: float) -> float:

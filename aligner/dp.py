@@ -35,35 +35,37 @@ def best_path(
     `score(i0, i1, j0, j1)` rates taking rows i0..i1 with columns j0..j1 as one bead.
     """
     limits = band_limits(n, m, width)
-    best: list[dict[int, float]] = [dict() for _ in range(n + 1)]
-    back: list[dict[int, tuple[int, int]]] = [dict() for _ in range(n + 1)]
-    best[0][0] = 0.0
-    for i in range(n + 1):
-        lo, hi = limits[i]
-        row, brow = best[i], back[i]
+    los = [lo for lo, _ in limits]
+    best: list[list[float]] = []  # best[i][j - los[i]]: score of the best path to (i, j)
+    back: list[list[tuple[int, int] | None]] = []
+    for i, (lo, hi) in enumerate(limits):
+        row, brow = [NEG] * (hi - lo + 1), [None] * (hi - lo + 1)
+        best.append(row)
+        back.append(brow)
+        if i == 0 and lo == 0:
+            row[0] = 0.0
         for j in range(lo, hi + 1):
-            if i == 0 and j == 0:
-                continue
             top, arg = NEG, None
             for di, dj in beads:
                 pi, pj = i - di, j - dj
                 if pi < 0 or pj < 0:
                     continue
-                prev = best[pi].get(pj)
-                if prev is None or prev == NEG:
+                k = pj - los[pi]
+                prow = best[pi]
+                if k < 0 or k >= len(prow) or prow[k] == NEG:
                     continue
-                s = prev + score(pi, i, pj, j)
+                s = prow[k] + score(pi, i, pj, j)
                 if s > top:
                     top, arg = s, (di, dj)
             if arg is not None:
-                row[j] = top
-                brow[j] = arg
-    if m not in best[n]:
+                row[j - lo] = top
+                brow[j - lo] = arg
+    if back[n][m - los[n]] is None and (n or m):
         raise ValueError("no path through the band; widen it")
     path = []
     i, j = n, m
     while i or j:
-        di, dj = back[i][j]
+        di, dj = back[i][j - los[i]]
         path.append((i - di, i, j - dj, j))
         i, j = i - di, j - dj
     path.reverse()

@@ -18,6 +18,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 
+from . import costs
 from .costs import SKIP
 from .dp import best_local_path
 from .model import Bead, Segment
@@ -175,7 +176,12 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         line = ar_runs.runs[aid][0].lines[0]
         return min((distance_penalty(e, line) for e in expected), default=0.0)
 
+    considered: set[tuple[int, int]] = set()
+
     def consider(zid: int, aid: int) -> None:
+        if (zid, aid) in considered:  # found from both sides: its match is on the heap already
+            return
+        considered.add((zid, aid))
         zs, as_ = zh_runs.runs[zid], ar_runs.runs[aid]
         total, path = best_local_path(len(zs), len(as_), ctx.scorer([[p] for p in zs], [[p] for p in as_], True))
         zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
@@ -285,16 +291,23 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
         for side in (0, 1):
             by_line = sorted(free[side], key=lambda t: (t.lines[0], t.index))
             lines = [t.lines[0] for t in by_line]
+            lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
             for k, b in enumerate(beads):
                 if not b[1 - side]:
                     continue
-                base = value(*b)
+                parts = ctx.parts(*b)
+                base = costs.bead_total(*parts)
+                other_mass = sum(ctx.single(other, s).mass for s in b[1 - side])
                 for pos, h in enumerate(b[side]):
                     if not h.open_end:
                         continue
                     lo = bisect_left(lines, h.lines[-1] - JOIN_WINDOW)
                     hi = bisect_left(lines, h.lines[-1] + JOIN_WINDOW + 1)
                     for t in by_line[lo:hi]:  # a continuation lies within a few pages
+                        bonus = SKIP + (JOINT_PRIOR if t.index == h.index + 1 else 0.0)
+                        bound = costs.growth_bound(parts, ctx.single(lang, t).mass, other_mass)
+                        if bound + bonus - distance_penalty(h.lines[-1], t.lines[0]) <= REJOIN_GAIN:
+                            continue  # cannot gain enough: skip scoring it
                         grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
                         gain = value(*((grown, b[1]) if side == 0 else (b[0], grown))) - base + SKIP
                         if t.index == h.index + 1:
@@ -351,9 +364,12 @@ def _with_side(bead, side: int, segs: list[Segment]):
 
 def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
     """One round of moves on one language's side, best first; whether any was made."""
+    lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
     where = sorted((min(s.lines[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
     lines = [w[0] for w in where]
-    scores = [ctx.score(*b) for b in beads]
+    parts = [ctx.parts(*b) for b in beads]
+    scores = [costs.bead_total(*p) for p in parts]
+    other_mass = [sum(ctx.single(other, s).mass for s in b[1 - side]) for b in beads]
     moves = []
     for k, b in enumerate(beads):
         if len(b[side]) < 2:
@@ -362,11 +378,12 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
             if not _joint_piece(p, segs):
                 continue
             loss = scores[k] - ctx.score(*_with_side(b, side, [q for q in b[side] if q is not p]))
+            mass = ctx.single(lang, p).mass
             lo = bisect_left(lines, p.lines[0] - SWAP_WINDOW)
             hi = bisect_left(lines, p.lines[0] + SWAP_WINDOW + 1)
             for _, d in where[lo:hi]:
-                if d == k:
-                    continue
+                if d == k or costs.growth_bound(parts[d], mass, other_mass[d]) - loss <= SWAP_GAIN:
+                    continue  # cannot gain enough: skip scoring it
                 grown = sorted(beads[d][side] + [p], key=lambda s: s.index)
                 gain = ctx.score(*_with_side(beads[d], side, grown)) - scores[d] - loss
                 if gain > SWAP_GAIN:

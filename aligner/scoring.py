@@ -7,8 +7,9 @@ read off cumulative sums (length, anchor mass, list entries, open ends, the
 sentences a run of pieces makes), and the shared anchor weight of every pair
 of spans in a block of rows is a few matrix products: with anchor counts
 c_z and c_a and weight w, min(c_z, c_a) * w is the sum over t >= 1 of
-[c_z >= t] [c_a >= t] w, a bilinear form. The formulas are costs.bead_scores,
-the array twin of costs.bead_score (tests check that they agree).
+[c_z >= t] [c_a >= t] w, a bilinear form. The parts are added up by
+costs.bead_total, as costs.bead_score adds up those of a single bead (tests
+check that the two agree).
 """
 from __future__ import annotations
 
@@ -61,11 +62,11 @@ class _Side:
         self._named = cumulative([bool(one.names) for one in sides])
         self._chains = cumulative(new_chain)
 
-    def spans(self, first: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
         """Length, mass, entries, open ends inside, sentence count and whether it names
-        anything, of the spans of k units starting at units `first`."""
+        anything, of the spans of k units starting at units `first` (arrays alike)."""
         s0, s1 = self.starts[first], self.starts[first + k]
-        shape = 1 + self._chains[s1] - self._chains[s0 + 1] if self.by_chains else np.full(len(first), float(k))
+        shape = 1 + self._chains[s1] - self._chains[s0 + 1] if self.by_chains else k
         return {
             "length": self._length[s1] - self._length[s0],
             "mass": self._mass[s1] - self._mass[s0],
@@ -105,6 +106,27 @@ def _min_sum(zc: np.ndarray, ac: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return total
 
 
+def _span_pair_matrices(weights, z: _Side, a: _Side, zrange: tuple[int, int], arange: tuple[int, int]):
+    """For each two-sided bead shape (dz, da) of TWO_SIDED, and every span of dz Chinese units
+    starting in zrange and of da Arabic units starting in arange: the shared anchor weight,
+    and the number of states and bodies both name. Arrays (shape, z start, a start)."""
+    (zlo, zhi), (alo, ahi) = zrange, arange
+    keys = sorted(set().union(*z.counts[zlo:zhi]) & set().union(*a.counts[alo:ahi]))
+    columns = {key: c for c, key in enumerate(keys)}
+    column_weights = np.array([weights[key] for key in keys])
+    names = {key: c for c, key in enumerate(sorted(set().union(*z.names[zlo:zhi]) & set().union(*a.names[alo:ahi])))}
+    zcum, acum = _cumulative_counts(z.counts, columns, zlo, zhi), _cumulative_counts(a.counts, columns, alo, ahi)
+    zncum, ancum = _cumulative_counts(z.names, names, zlo, zhi), _cumulative_counts(a.names, names, alo, ahi)
+    shared = np.zeros((len(TWO_SIDED), max(1, zhi - zlo), max(1, ahi - alo)))
+    common = np.zeros_like(shared)
+    for k, (dz, da) in enumerate(TWO_SIDED):
+        zc, ac = _spans_of(zcum, dz), _spans_of(acum, da)
+        if len(zc) and len(ac):
+            shared[k, :len(zc), :len(ac)] = _min_sum(zc, ac, column_weights)
+            common[k, :len(zc), :len(ac)] = (_spans_of(zncum, dz) > 0) * 1.0 @ (_spans_of(ancum, da) > 0).T
+    return shared, common
+
+
 def _priors() -> np.ndarray:
     """costs.SHAPE as a table indexed by sentence counts; -inf for shapes not allowed."""
     table = np.full((SPAN + 1, SPAN + 1), -np.inf)
@@ -125,39 +147,36 @@ class BandScorer:
         z, a = _Side(ctx, "zh", zunits, by_chains), _Side(ctx, "ar", aunits, by_chains)
         rows = np.repeat(np.arange(len(limits)), widths)
         cols = np.repeat(np.array(self.lo), widths) + np.arange(len(rows)) - np.repeat(np.array(self.offset[:-1]), widths)
-        tables = {shape: np.full(len(rows), -np.inf) for shape in TWO_SIDED}
-        priors, weights = _priors(), ctx.weights
+        tables = np.full((len(TWO_SIDED), len(rows)), -np.inf)
+        priors = _priors()
+        shape_z, shape_a = np.array([dz for dz, _ in TWO_SIDED]), np.array([da for _, da in TWO_SIDED])
         for r0 in range(0, len(limits), BLOCK):
             r1 = min(len(limits), r0 + BLOCK)
             cells = slice(self.offset[r0], self.offset[r1])
-            i, j = rows[cells], cols[cells]
-            zlo, zhi = max(0, r0 - SPAN), max(0, r1 - 1)
-            alo, ahi = max(0, int(j.min()) - SPAN) if len(j) else 0, int(j.max()) if len(j) else 0
-            shared_keys = set().union(*z.counts[zlo:zhi]) & set().union(*a.counts[alo:ahi])
-            columns = {key: c for c, key in enumerate(sorted(shared_keys))}
-            column_weights = np.array([weights[key] for key in sorted(shared_keys)])
-            name_keys = set().union(*z.names[zlo:zhi]) & set().union(*a.names[alo:ahi])
-            names = {key: c for c, key in enumerate(sorted(name_keys))}
-            zcum, acum = _cumulative_counts(z.counts, columns, zlo, zhi), _cumulative_counts(a.counts, columns, alo, ahi)
-            zncum, ancum = _cumulative_counts(z.names, names, zlo, zhi), _cumulative_counts(a.names, names, alo, ahi)
-            for dz, da in TWO_SIDED:
-                ok = (i >= dz) & (j >= da)
-                if not ok.any() or zhi - zlo < dz or ahi - alo < da:
-                    continue
-                zi, aj = i[ok] - dz, j[ok] - da
-                zs, as_ = z.spans(zi, dz), a.spans(aj, da)
-                shared = _min_sum(_spans_of(zcum, dz), _spans_of(acum, da), column_weights)
-                common = (_spans_of(zncum, dz) > 0) * 1.0 @ (_spans_of(ancum, da) > 0).T
-                conflict = costs.name_conflict(zs["named"] & as_["named"], common[zi - zlo, aj - alo] > 0,
-                                               (zs["entries"] == 1) & (as_["entries"] == 1))
-                merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
-                score = costs.bead_scores(priors[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged,
-                                          zs["length"], as_["length"], shared[zi - zlo, aj - alo],
-                                          zs["mass"] + as_["mass"], conflict, ctx.model)
-                tables[dz, da][cells][ok] = score  # noqa: B909 (a view of the table: fills it)
+            size = self.offset[r1] - self.offset[r0]
+            i, j = np.tile(rows[cells], len(TWO_SIDED)), np.tile(cols[cells], len(TWO_SIDED))
+            shape = np.repeat(np.arange(len(TWO_SIDED)), size)
+            dz, da = shape_z[shape], shape_a[shape]
+            ok = (i >= dz) & (j >= da)
+            if not ok.any():
+                continue
+            zlo, zhi = max(0, r0 - SPAN), r1 - 1
+            alo, ahi = max(0, int(j.min()) - SPAN), int(j.max())
+            zi, aj, shape, dz, da = i[ok] - dz[ok], j[ok] - da[ok], shape[ok], dz[ok], da[ok]
+            shared, common = _span_pair_matrices(ctx.weights, z, a, (zlo, zhi), (alo, ahi))
+            zs, as_ = z.spans(zi, dz), a.spans(aj, da)
+            conflict = costs.name_conflicts(zs["named"] & as_["named"], common[shape, zi - zlo, aj - alo] > 0,
+                                            (zs["entries"] == 1) & (as_["entries"] == 1))
+            merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
+            length = costs.length_logprobs(zs["length"], as_["length"], ctx.model)
+            score = costs.bead_total(priors[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged, length,
+                                     shared[shape, zi - zlo, aj - alo], zs["mass"] + as_["mass"], conflict)
+            block = np.full(len(ok), -np.inf)
+            block[ok] = score
+            tables[:, cells] = block.reshape(len(TWO_SIDED), size)
         self.tables = [[None] * (SPAN + 1) for _ in range(SPAN + 1)]
-        for (dz, da), values in tables.items():
-            self.tables[dz][da] = values.tolist()
+        for k, (dz, da) in enumerate(TWO_SIDED):
+            self.tables[dz][da] = tables[k].tolist()
 
     def __call__(self, i0: int, i1: int, j0: int, j1: int) -> float:
         dz, da = i1 - i0, j1 - j0

@@ -118,6 +118,7 @@ def _length_score(zh_size: int, ar_size: int, ratio: float) -> float:
 
 def align_turns(zh: list[Turn], ar: list[Turn], lexicon: Lexicon, ratio: float) -> list[tuple[list[int], list[int]]]:
     """Pairs of (zh turn indices, ar turn indices) in order; one side may be empty."""
+    zh_sizes, ar_sizes = [t.size for t in zh], [t.size for t in ar]
 
     def score(i0: int, i1: int, j0: int, j1: int) -> float:
         if i0 == i1 or j0 == j1:
@@ -127,8 +128,7 @@ def align_turns(zh: list[Turn], ar: list[Turn], lexicon: Lexicon, ratio: float) 
                     for i in range(i0, i1) for j in range(j0, j1)) - _MERGE
         else:
             s = speaker_score(zh[i0].speaker, ar[j0].speaker, lexicon)
-        zsize = sum(t.size for t in zh[i0:i1])
-        asize = sum(t.size for t in ar[j0:j1])
+        zsize, asize = sum(zh_sizes[i0:i1]), sum(ar_sizes[j0:j1])
         return s + _length_score(zsize, asize, ratio)
 
     path = best_path(len(zh), len(ar), score, TURN_BEADS, width=40)
