@@ -13,7 +13,6 @@ import csv
 import functools
 import hashlib
 import logging
-import os
 import re
 from dataclasses import dataclass
 from importlib import resources
