@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import costs
 from .cues import Features, Side, Weights, combine, features, side
 from .dp import band_limits, best_path
@@ -11,7 +13,7 @@ from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn, same_sentence
 from .read import lines_of
 from .recover import mark_moves, reading_sort, recover_displaced
-from .scoring import BandScorer
+from .scoring import BandScorer, ScoringSide
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, split_turns
 
@@ -22,6 +24,7 @@ ABSORB_MIN = 0.5  # confidence a bead must keep to take in a sandwiched sentence
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
 SMALL_DP = 30  # DP cells up to which a scorer scores bead by bead
 SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long documents)
+SIDE_CACHE = 2_000  # scorer sides remembered
 
 
 @dataclass
@@ -56,7 +59,9 @@ class PairContext:
         al = sum(f.length for f in ar.feats) or 1
         self.model = costs.LengthModel(ratio=al / zl)
 
-        self._sides: dict[tuple, Side] = {}
+        self._sides: dict[str, list[Side | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
+        self._scoring_sides: dict[tuple, ScoringSide] = {}
+        self._arrays: dict[str, list[tuple | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
         self._parts: dict[tuple, tuple[float, ...]] = {}  # bead parts under the length model self._scored_with
         self._scored_with: costs.LengthModel | None = None
         self.turn_cache: dict[tuple, list] = {}
@@ -74,11 +79,32 @@ class PairContext:
 
     def single(self, lang: str, seg: Segment) -> Side:
         """The weighted side of one segment (cached)."""
-        key = (lang, seg.index)
-        got = self._sides.get(key)
+        got = self._sides[lang][seg.index]
         if got is None:
             doc = self.zh if lang == "zh" else self.ar
-            got = self._sides[key] = side([doc.feats[seg.index]], self.weights)
+            got = self._sides[lang][seg.index] = side([doc.feats[seg.index]], self.weights)
+        return got
+
+    def arrays(self, lang: str, seg: Segment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One segment for the numpy scorer (cached): its anchors' ids (those of positive
+        weight, sorted), their counts, and the lexicon ids of the states and bodies it names."""
+        got = self._arrays[lang][seg.index]
+        if got is None:
+            one, doc, ids = self.single(lang, seg), self.zh if lang == "zh" else self.ar, self.weights.ids
+            anchors = sorted((ids[a], c) for a, c in doc.feats[seg.index].anchors.items() if a in one.vector)
+            got = self._arrays[lang][seg.index] = (np.array([a for a, _ in anchors], dtype=np.int64),
+                                                  np.array([c for _, c in anchors], dtype=float),
+                                                  np.array(sorted(one.names), dtype=np.int64))
+        return got
+
+    def scoring_side(self, lang: str, units: list[list[Segment]], by_chains: bool) -> ScoringSide:
+        """One side of a numpy scorer (remembered: passes and candidate pairs share sides)."""
+        key = (lang, by_chains, tuple(tuple(s.index for s in u) for u in units))
+        got = self._scoring_sides.get(key)
+        if got is None:
+            if len(self._scoring_sides) > SIDE_CACHE:
+                self._scoring_sides.clear()
+            got = self._scoring_sides[key] = ScoringSide(self, lang, units, by_chains)
         return got
 
     def scorer(self, zunits: list[list[Segment]], aunits: list[list[Segment]], shape_by_chains: bool,
@@ -139,7 +165,7 @@ def align_run(
     if not zc or not ac:
         return [(c, []) for c in zc] + [([], c) for c in ac]
     limits = band_limits(len(zc), len(ac), SENTENCE_BAND)
-    path = best_path(len(zc), len(ac), ctx.scorer(zc, ac, ar_pieces, limits), width=SENTENCE_BAND)
+    path = best_path(len(zc), len(ac), ctx.scorer(zc, ac, ar_pieces, limits), limits=limits)
     return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
 
 

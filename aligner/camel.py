@@ -11,9 +11,10 @@ and one regular expression, without importing camel-tools.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import re
-from importlib import metadata
+from pathlib import Path
 
 from .cache import cached_file
 
@@ -36,6 +37,19 @@ def _probe() -> str:
     return json.dumps({"map": mapping, "symbols": symbols}, ensure_ascii=False, sort_keys=True)
 
 
+def _installed_version() -> str:
+    """camel-tools' version, read from its VERSION file without importing it (as fast as
+    importlib.metadata is slow); its modification time if that file is missing."""
+    spec = importlib.util.find_spec("camel_tools")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("camel-tools is not installed (pip install camel-tools)")
+    package = Path(spec.origin).parent
+    try:
+        return (package / "VERSION").read_text(encoding="utf-8").strip()
+    except OSError:
+        return f"mtime{int(Path(spec.origin).stat().st_mtime)}"
+
+
 def _char_class(chars: str) -> str:
     """A regular-expression character class for a set of characters, as ranges."""
     codes = sorted(map(ord, chars))
@@ -52,7 +66,7 @@ def _char_class(chars: str) -> str:
 @functools.cache
 def _tables() -> tuple[dict[int, str], re.Pattern, re.Pattern]:
     """The character map, the runs of characters it changes, and the tokenizer."""
-    version = metadata.version("camel-tools")
+    version = _installed_version()
     data = json.loads(cached_file(f"camel_tools_{version}.json", _probe).read_text(encoding="utf-8"))
     symbol = _char_class(data["symbols"])
     changed = re.compile(_char_class("".join(data["map"])) + "+")

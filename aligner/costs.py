@@ -122,22 +122,29 @@ def growth_bound(parts: tuple[float, ...], added_mass: float, other_mass: float)
 
 
 def length_logprobs(zh_len: np.ndarray, ar_len: np.ndarray, model: LengthModel) -> np.ndarray:
-    """length_logprob for arrays of lengths (read off a fine table of the normal tail:
-    within 1e-8 of the exact value)."""
+    """length_logprob for arrays of lengths (interpolated in a fine table of the normal
+    tail: within 1e-8 of the exact value)."""
     mean = (zh_len + ar_len / model.ratio) / 2
     delta = np.abs(ar_len - model.ratio * zh_len) / np.sqrt(np.maximum(mean, 1e-12) * model.variance)
-    grid, values = _tail_table(LENGTH_FLOOR)
-    return np.where(mean > 0, np.interp(delta, grid, values, right=LENGTH_FLOOR), 0.0)
+    table = _tail_table(LENGTH_FLOOR)
+    at = np.minimum(delta / _TABLE_STEP, len(table) - 1)
+    k = np.minimum(at.astype(np.int64), len(table) - 2)
+    value = table[k] + (at - k) * (table[k + 1] - table[k])
+    return np.where(mean > 0, value, 0.0)
+
+
+_TABLE_STEP = 1e-4
 
 
 @functools.lru_cache(maxsize=4)
-def _tail_table(floor: float, step: float = 1e-4) -> tuple[np.ndarray, np.ndarray]:
-    """log of the two-sided normal tail at 0, step, 2 step, ... until it reaches the floor."""
+def _tail_table(floor: float) -> np.ndarray:
+    """log of the two-sided normal tail at 0, step, 2 step, ... until it reaches the floor
+    (and once more, so that the table's last value is the floor)."""
     values = []
-    while not values or values[-1] > floor:
-        tail = math.erfc(len(values) * step / math.sqrt(2))
+    while len(values) < 2 or values[-1] > floor:
+        tail = math.erfc(len(values) * _TABLE_STEP / math.sqrt(2))
         values.append(max(floor, math.log(tail)) if tail > 0 else floor)
-    return np.arange(len(values)) * step, np.array(values)
+    return np.array(values)
 
 
 def confidence(score: float) -> float:

@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import anchors, ar, zh
 from .lexicon import NAME_KINDS, Lexicon
 from .model import Segment
@@ -84,6 +86,8 @@ class Weights:
             elif kind == "c" and lexicon.entries[int(a[2:])].kind in NAME_KINDS:
                 w = _NAME_WEIGHT
             self._weights[a] = w * math.log(n / count)  # rare anchors count more
+        self.ids = {a: k for k, a in enumerate(sorted(self._weights))}  # for the numpy scorer's columns
+        self.array = np.array([self._weights[a] for a in sorted(self._weights)])
 
     def __getitem__(self, anchor: str) -> float:
         return self._weights.get(anchor, 0.0)
@@ -99,7 +103,6 @@ class Side:
     length: int
     open_ends: int = 0  # fragments ending mid-sentence glued to what follows inside the side
     entries: int = 0  # list entries in the side (each names its own state)
-    counts: dict[str, int] | None = None  # anchor -> count, for a single segment's side
 
 
 def side(feats: list[Features], weights: Weights) -> Side:
@@ -111,8 +114,7 @@ def side(feats: list[Features], weights: Weights) -> Side:
             if w > 0:
                 vector[a] = vector.get(a, 0.0) + c * w
     names = feats[0].names if len(feats) == 1 else frozenset().union(*(f.names for f in feats))
-    counts = {a: c for f in feats for a, c in f.anchors.items() if a in vector} if len(feats) == 1 else None
-    return Side(vector, sum(vector.values()), names, sum(f.length for f in feats), 0, sum(f.entry for f in feats), counts)
+    return Side(vector, sum(vector.values()), names, sum(f.length for f in feats), 0, sum(f.entry for f in feats))
 
 
 def combine(parts: list[Side]) -> Side:

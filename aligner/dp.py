@@ -29,12 +29,15 @@ def best_path(
     score: Callable[[int, int, int, int], float],
     beads=BEADS,
     width: int = 60,
+    limits: list[tuple[int, int]] | None = None,
 ) -> list[tuple[int, int, int, int]]:
     """Beads (i0, i1, j0, j1) covering 0..n and 0..m that maximise the summed score.
 
     `score(i0, i1, j0, j1)` rates taking rows i0..i1 with columns j0..j1 as one bead.
+    The path stays within `limits` (per row, the columns it may visit), by default
+    band_limits(n, m, width).
     """
-    limits = band_limits(n, m, width)
+    limits = limits or band_limits(n, m, width)
     los = [lo for lo, _ in limits]
     best: list[list[float]] = []  # best[i][j - los[i]]: score of the best path to (i, j)
     back: list[list[tuple[int, int] | None]] = []

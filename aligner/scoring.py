@@ -25,27 +25,27 @@ BLOCK = 64  # DP rows scored together: bounds the size of the matrices
 TWO_SIDED = ((1, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
 
 
-class _Side:
+class ScoringSide:
     """One language's units, as cumulative sums over its pieces, for span arithmetic."""
 
     def __init__(self, ctx, lang: str, units: Sequence[Sequence[Segment]], by_chains: bool):
         segs = [s for u in units for s in u]
         starts = np.cumsum([0] + [len(u) for u in units]).tolist()
         sides = [ctx.single(lang, s) for s in segs]
-        self.counts = []  # per unit: anchor -> count (anchors of positive weight)
-        self.names = []  # per unit: lexicon ids of states and bodies named
+        self.anchors: list[np.ndarray] = []  # per unit: ids of its anchors (positive weight), sorted
+        self.counts: list[np.ndarray] = []  # per unit: their counts
+        self.names: list[np.ndarray] = []  # per unit: lexicon ids of the states and bodies named, sorted
         for k in range(len(units)):
-            first, last = starts[k], starts[k + 1]
-            if last - first == 1:
-                self.counts.append(sides[first].counts)
-                self.names.append(sides[first].names)
-                continue
-            counts: dict[str, int] = {}
-            for one in sides[first:last]:
-                for a, c in one.counts.items():
-                    counts[a] = counts.get(a, 0) + c
+            parts = [ctx.arrays(lang, seg) for seg in segs[starts[k]:starts[k + 1]]]
+            if len(parts) == 1:
+                anchors, counts, names = parts[0]
+            else:
+                anchors, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+                counts = np.bincount(where, weights=np.concatenate([p[1] for p in parts]), minlength=len(anchors))
+                names = np.unique(np.concatenate([p[2] for p in parts]))
+            self.anchors.append(anchors)
             self.counts.append(counts)
-            self.names.append(frozenset().union(*(one.names for one in sides[first:last])))
+            self.names.append(names)
         mass = [one.mass for one in sides]
         new_chain = [1] + [0 if same_sentence(p, s) else 1 for p, s in zip(segs, segs[1:])]
 
@@ -77,16 +77,19 @@ class _Side:
         }
 
 
-def _cumulative_counts(per_unit: list, columns: dict[object, int], lo: int, hi: int) -> np.ndarray:
-    """Running sums, over units lo..hi-1, of their counts in each column (row 0: zeros);
-    spans of k units starting at lo + r are then rows r + k minus rows r."""
-    units = np.zeros((hi - lo + 1, len(columns)))
-    for r, got in enumerate(per_unit[lo:hi], 1):
-        for key in got:
-            col = columns.get(key)
-            if col is not None:
-                units[r, col] = got[key] if isinstance(got, dict) else 1
-    return np.cumsum(units, axis=0)
+def _cumulative_counts(keys: list[np.ndarray], counts: list[np.ndarray] | None, columns: np.ndarray,
+                       lo: int, hi: int) -> np.ndarray:
+    """Running sums, over units lo..hi-1, of their counts (1 if `counts` is None) of each
+    id in `columns` (sorted); row 0 is zeros, so the spans of k units starting at
+    lo + r are rows r + k minus rows r."""
+    dense = np.zeros((hi - lo + 1, len(columns)))
+    if len(columns) and hi > lo:
+        flat = np.concatenate(keys[lo:hi])
+        rows = np.repeat(np.arange(1, hi - lo + 1), [len(k) for k in keys[lo:hi]])
+        col = np.minimum(np.searchsorted(columns, flat), len(columns) - 1)
+        hit = columns[col] == flat
+        dense[rows[hit], col[hit]] = np.concatenate(counts[lo:hi])[hit] if counts is not None else 1.0
+    return np.cumsum(dense, axis=0)
 
 
 def _spans_of(cum: np.ndarray, k: int) -> np.ndarray:
@@ -95,35 +98,40 @@ def _spans_of(cum: np.ndarray, k: int) -> np.ndarray:
 
 def _min_sum(zc: np.ndarray, ac: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """sum over columns of weight * min(z count, a count), for every pair of rows."""
-    total = np.zeros((len(zc), len(ac)))
-    t = 1
-    while zc.size and ac.size:
-        live = (zc.max(axis=0) >= t) & (ac.max(axis=0) >= t)
-        if not live.any():
-            break
-        total += ((zc[:, live] >= t) * weights[live]) @ (ac[:, live] >= t).T
-        t += 1
+    total = ((zc > 0) * weights) @ (ac > 0).T
+    multi = (zc.max(axis=0, initial=0) >= 2) & (ac.max(axis=0, initial=0) >= 2)  # counts above 1 are rare
+    if multi.any():
+        zc, ac, weights = zc[:, multi], ac[:, multi], weights[multi]
+        for t in range(2, int(min(zc.max(), ac.max())) + 1):
+            total += ((zc >= t) * weights) @ (ac >= t).T
     return total
 
 
-def _span_pair_matrices(weights, z: _Side, a: _Side, zrange: tuple[int, int], arange: tuple[int, int]):
+def _common(zh_ids: list[np.ndarray], ar_ids: list[np.ndarray]) -> np.ndarray:
+    """Sorted ids found on both sides."""
+    empty = np.zeros(0, dtype=np.int64)
+    return np.intersect1d(np.concatenate(zh_ids or [empty]), np.concatenate(ar_ids or [empty]))
+
+
+def _span_pair_matrices(weights, z: ScoringSide, a: ScoringSide, zrange: tuple[int, int], arange: tuple[int, int]):
     """For each two-sided bead shape (dz, da) of TWO_SIDED, and every span of dz Chinese units
     starting in zrange and of da Arabic units starting in arange: the shared anchor weight,
     and the number of states and bodies both name. Arrays (shape, z start, a start)."""
     (zlo, zhi), (alo, ahi) = zrange, arange
-    keys = sorted(set().union(*z.counts[zlo:zhi]) & set().union(*a.counts[alo:ahi]))
-    columns = {key: c for c, key in enumerate(keys)}
-    column_weights = np.array([weights[key] for key in keys])
-    names = {key: c for c, key in enumerate(sorted(set().union(*z.names[zlo:zhi]) & set().union(*a.names[alo:ahi])))}
-    zcum, acum = _cumulative_counts(z.counts, columns, zlo, zhi), _cumulative_counts(a.counts, columns, alo, ahi)
-    zncum, ancum = _cumulative_counts(z.names, names, zlo, zhi), _cumulative_counts(a.names, names, alo, ahi)
+    keys = _common(z.anchors[zlo:zhi], a.anchors[alo:ahi])
+    column_weights = weights.array[keys]
+    names = _common(z.names[zlo:zhi], a.names[alo:ahi])
+    zcum, acum = _cumulative_counts(z.anchors, z.counts, keys, zlo, zhi), _cumulative_counts(a.anchors, a.counts, keys, alo, ahi)
+    zncum, ancum = _cumulative_counts(z.names, None, names, zlo, zhi), _cumulative_counts(a.names, None, names, alo, ahi)
     shared = np.zeros((len(TWO_SIDED), max(1, zhi - zlo), max(1, ahi - alo)))
     common = np.zeros_like(shared)
     for k, (dz, da) in enumerate(TWO_SIDED):
         zc, ac = _spans_of(zcum, dz), _spans_of(acum, da)
         if len(zc) and len(ac):
-            shared[k, :len(zc), :len(ac)] = _min_sum(zc, ac, column_weights)
-            common[k, :len(zc), :len(ac)] = (_spans_of(zncum, dz) > 0) * 1.0 @ (_spans_of(ancum, da) > 0).T
+            if len(keys):
+                shared[k, :len(zc), :len(ac)] = _min_sum(zc, ac, column_weights)
+            if len(names):
+                common[k, :len(zc), :len(ac)] = (_spans_of(zncum, dz) > 0) * 1.0 @ (_spans_of(ancum, da) > 0).T
     return shared, common
 
 
@@ -144,7 +152,7 @@ class BandScorer:
         self.lo = [lo for lo, _ in limits]
         widths = np.array([hi - lo + 1 for lo, hi in limits])
         self.offset = np.concatenate(([0], np.cumsum(widths))).tolist()
-        z, a = _Side(ctx, "zh", zunits, by_chains), _Side(ctx, "ar", aunits, by_chains)
+        z, a = ctx.scoring_side("zh", zunits, by_chains), ctx.scoring_side("ar", aunits, by_chains)
         rows = np.repeat(np.arange(len(limits)), widths)
         cols = np.repeat(np.array(self.lo), widths) + np.arange(len(rows)) - np.repeat(np.array(self.offset[:-1]), widths)
         tables = np.full((len(TWO_SIDED), len(rows)), -np.inf)
