@@ -110,14 +110,13 @@ def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: Le
     return bead_total(*bead_parts(shape, z, a, model))
 
 
-def growth_bound(parts: tuple[float, ...], added_mass: float, other_mass: float) -> float:
+def growth_bound(parts: tuple[float, ...], added_mass: float, added_shared: float) -> float:
     """An upper bound on how much a bead's score can rise when one more piece, of anchor
-    mass `added_mass`, joins one side (the other side's mass is `other_mass`): the shape
-    prior at best, one more open end glued, a perfect length, no name conflict, and
-    the new piece matching anchors of the other side that were unmatched."""
+    mass `added_mass` and adding at most `added_shared` to the shared anchor weight
+    (cues.shared_gain), joins one side: the shape prior at its best, one more open end
+    glued, a perfect length, no name conflict, and the anchors exactly."""
     prior, _, _, length, shared, mass, conflict = parts
-    gained = min(added_mass, max(0.0, other_mass - shared))
-    anchors = anchor_log_odds(shared + gained, mass + added_mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
+    anchors = anchor_log_odds(shared + added_shared, mass + added_mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
     return max(SHAPE.values()) - prior + OPEN_END_GLUE - length + conflict + anchors
 
 

@@ -140,3 +140,15 @@ def shared_weight(z: Side, a: Side) -> float:
         if v is not None:
             shared += u if u < v else v
     return shared
+
+
+def shared_gain(piece: Side, same: Side, other: Side) -> float:
+    """How much the shared anchor weight of a bead (sides `same` and `other`) grows when
+    `piece` joins `same`: each of its anchors matches what `other` has left unmatched."""
+    gain = 0.0
+    sv, ov = same.vector, other.vector
+    for k, p in piece.vector.items():
+        free = ov.get(k, 0.0) - sv.get(k, 0.0)
+        if free > 0:
+            gain += p if p < free else free
+    return gain

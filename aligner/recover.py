@@ -20,6 +20,7 @@ from collections import defaultdict
 
 from . import costs
 from .costs import SKIP
+from .cues import shared_gain
 from .dp import best_local_path
 from .model import Bead, Segment
 
@@ -40,6 +41,7 @@ SWAP_WINDOW = 60  # source lines around a piece searched for a better bead
 SWAP_ROUNDS = 3  # rounds of head and tail moves per language
 SWAP_GAIN = 3.0  # a piece changes bead only if the two beads gain this much
 JOIN_WINDOW = 300  # source lines around a fragment searched for its continuation
+_ROUNDING = 1e-9  # margin for float rounding when a bound rules a candidate out
 
 
 class _Runs:
@@ -297,7 +299,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                     continue
                 parts = ctx.parts(*b)
                 base = costs.bead_total(*parts)
-                other_mass = sum(ctx.single(other, s).mass for s in b[1 - side])
+                same_side, other_side = ctx.side(lang, b[side]), ctx.side(other, b[1 - side])
                 for pos, h in enumerate(b[side]):
                     if not h.open_end:
                         continue
@@ -305,8 +307,9 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                     hi = bisect_left(lines, h.lines[-1] + JOIN_WINDOW + 1)
                     for t in by_line[lo:hi]:  # a continuation lies within a few pages
                         bonus = SKIP + (JOINT_PRIOR if t.index == h.index + 1 else 0.0)
-                        bound = costs.growth_bound(parts, ctx.single(lang, t).mass, other_mass)
-                        if bound + bonus - distance_penalty(h.lines[-1], t.lines[0]) <= REJOIN_GAIN:
+                        tail = ctx.single(lang, t)
+                        bound = costs.growth_bound(parts, tail.mass, shared_gain(tail, same_side, other_side))
+                        if bound + bonus - distance_penalty(h.lines[-1], t.lines[0]) <= REJOIN_GAIN - _ROUNDING:
                             continue  # cannot gain enough: skip scoring it
                         grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
                         gain = value(*((grown, b[1]) if side == 0 else (b[0], grown))) - base + SKIP
@@ -369,7 +372,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
     lines = [w[0] for w in where]
     parts = [ctx.parts(*b) for b in beads]
     scores = [costs.bead_total(*p) for p in parts]
-    other_mass = [sum(ctx.single(other, s).mass for s in b[1 - side]) for b in beads]
+    sides: dict[int, tuple] = {}  # bead -> its (same, other) sides, when first needed
     moves = []
     for k, b in enumerate(beads):
         if len(b[side]) < 2:
@@ -378,11 +381,16 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
             if not _joint_piece(p, segs):
                 continue
             loss = scores[k] - ctx.score(*_with_side(b, side, [q for q in b[side] if q is not p]))
-            mass = ctx.single(lang, p).mass
+            piece = ctx.single(lang, p)
             lo = bisect_left(lines, p.lines[0] - SWAP_WINDOW)
             hi = bisect_left(lines, p.lines[0] + SWAP_WINDOW + 1)
             for _, d in where[lo:hi]:
-                if d == k or costs.growth_bound(parts[d], mass, other_mass[d]) - loss <= SWAP_GAIN:
+                if d == k:
+                    continue
+                if d not in sides:
+                    sides[d] = (ctx.side(lang, beads[d][side]), ctx.side(other, beads[d][1 - side]))
+                bound = costs.growth_bound(parts[d], piece.mass, shared_gain(piece, *sides[d]))
+                if bound - loss <= SWAP_GAIN - _ROUNDING:
                     continue  # cannot gain enough: skip scoring it
                 grown = sorted(beads[d][side] + [p], key=lambda s: s.index)
                 gain = ctx.score(*_with_side(beads[d], side, grown)) - scores[d] - loss
