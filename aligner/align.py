@@ -22,6 +22,7 @@ RECOVERY_PASSES = 2
 REFIT_PASSES = (False, True)  # a first pass, then one with the length model refitted on its confident beads
 ABSORB_MIN = 0.5  # confidence a bead must keep to take in a sandwiched sentence
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
+FIT_PAIRS = 1_000  # confident pairs the first pass stops at: the fit changes no more (a long document need not be aligned twice)
 SMALL_DP = 30  # DP cells up to which a scorer scores bead by bead
 SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long documents)
 SIDE_CACHE = 2_000  # scorer sides remembered
@@ -121,19 +122,22 @@ class PairContext:
         limits = limits or [(0, len(aunits))] * (len(zunits) + 1)
         return BandScorer(self, zunits, aunits, shape_by_chains, limits)
 
-    def score(self, zs: list[Segment], as_: list[Segment]) -> float:
+    def score(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> float:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
-        return costs.bead_total(*self.parts(zs, as_))
+        return costs.bead_total(*self.parts(zs, as_, remember))
 
-    def parts(self, zs: list[Segment], as_: list[Segment]) -> tuple[float, ...]:
-        """costs.bead_parts of a two-sided bead (remembered: recovery asks again and again)."""
+    def parts(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> tuple[float, ...]:
+        """costs.bead_parts of a two-sided bead. Beads are remembered (recovery asks for the
+        same ones again and again); candidates tried once are not (`remember=False`)."""
         if self._scored_with is not self.model or len(self._parts) > SCORE_CACHE:
             self._parts, self._scored_with = {}, self.model
         key = (tuple([s.index for s in zs]), tuple([s.index for s in as_]))
         got = self._parts.get(key)
         if got is None:
             shape = (len(chains(zs)), len(chains(as_)))
-            got = self._parts[key] = costs.bead_parts(shape, self.side("zh", zs), self.side("ar", as_), self.model)
+            got = costs.bead_parts(shape, self.side("zh", zs), self.side("ar", as_), self.model)
+            if remember:
+                self._parts[key] = got
         return got
 
     def bead(self, zs: list[Segment], as_: list[Segment], turn: int, speakers: tuple[str, str]) -> Bead:
@@ -277,6 +281,12 @@ def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     return out
 
 
+def _fit_pairs(ctx: PairContext, beads: list[Bead]) -> list[tuple[int, int]]:
+    """(zh length, ar length) of the confident one-to-one sentence beads: what the length model is fitted on."""
+    return [(ctx.zh.feats[b.zh[0].index].length, ctx.ar.feats[b.ar[0].index].length)
+            for b in beads if b.type == "1-1" and b.score >= _CONFIDENT and b.zh[0].kind == "sentence"]
+
+
 def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool = True) -> Alignment:
     """Turns first, then sentences inside each pair of turns (two passes: the
     second with the length model refitted on the first pass's confident beads),
@@ -286,11 +296,11 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
     beads: list[Bead] = []
     for refit in REFIT_PASSES:
         if refit:
-            pairs = [(ctx.zh.feats[b.zh[0].index].length, ctx.ar.feats[b.ar[0].index].length)
-                     for b in beads if b.type == "1-1" and b.score >= _CONFIDENT and b.zh[0].kind == "sentence"]
-            ctx.model = costs.LengthModel.estimate(pairs, ctx.model)
+            ctx.model = costs.LengthModel.estimate(_fit_pairs(ctx, beads), ctx.model)
         beads = []
         for t, (zi, ai) in enumerate(turn_pairs):
+            if refit is False and len(_fit_pairs(ctx, beads)) >= FIT_PAIRS:
+                break  # a first pass only fits the length model: enough pairs for that
             zturns, aturns = [zh.turns[i] for i in zi], [ar.turns[j] for j in ai]
             zs = [s for tr in zturns for s in tr.segments]
             as_ = [s for tr in aturns for s in tr.segments]

@@ -267,7 +267,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     docs = (ctx.zh, ctx.ar)
 
     def value(z: list[Segment], a: list[Segment]) -> float:
-        return ctx.score(z, a) if z and a else -SKIP * (len(z) + len(a))
+        return ctx.score(z, a, remember=False) if z and a else -SKIP * (len(z) + len(a))
 
     def starts_line(seg: Segment, side: int) -> bool:  # a continuation can only open a line
         segs = docs[side].segments
@@ -288,6 +288,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
         for s in left:
             (free if starts_line(s, side) else unplaced)[side].append(s)
 
+    active = None  # beads whose options may have changed: all at first, then those a round grew
     for _ in range(ROUNDS):
         options = []
         for side in (0, 1):
@@ -295,8 +296,8 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
             lines = [t.lines[0] for t in by_line]
             lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
             for k, b in enumerate(beads):
-                if not b[1 - side]:
-                    continue
+                if not b[1 - side] or (active is not None and k not in active):
+                    continue  # an unchanged bead has no option left: its tails were taken or too weak
                 parts = ctx.parts(*b)
                 base = costs.bead_total(*parts)
                 same_side, other_side = ctx.side(lang, b[side]), ctx.side(other, b[1 - side])
@@ -331,6 +332,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
             beads[k][side].insert(pos + 1, tail)
             used_beads.add(k)
             used_tails.add((side, t_index))
+        active = used_beads
     pairs = [(z, a) for z, a in beads if z and a]
     left_zh = free[0] + unplaced[0] + [s for z, a in beads if not a for s in z]
     left_ar = free[1] + unplaced[1] + [s for z, a in beads if not z for s in a]
@@ -348,8 +350,10 @@ def _swap_joint_pieces(ctx, pairs):
     matched its bead too well for the re-joining to undo."""
     beads = [[list(z), list(a)] for z, a in pairs]
     for side, doc in ((1, ctx.ar), (0, ctx.zh)):
+        active = None  # every bead in the first round; then only those a move changed
         for _ in range(SWAP_ROUNDS):
-            if not _swap_round(ctx, beads, side, doc.segments):
+            active = _swap_round(ctx, beads, side, doc.segments, active)
+            if not active:
                 break
     return [(z, a) for z, a in beads]
 
@@ -365,8 +369,11 @@ def _with_side(bead, side: int, segs: list[Segment]):
     return (segs, bead[1]) if side == 0 else (bead[0], segs)
 
 
-def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
-    """One round of moves on one language's side, best first; whether any was made."""
+def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | None) -> set[int]:
+    """One round of moves on one language's side, best first; returns the beads it changed.
+
+    Only moves from or to a bead in `active` (None: all) are tried: a move between two
+    beads that the last round left as they were gains what it gained then, too little."""
     lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
     where = sorted((min(s.lines[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
     lines = [w[0] for w in where]
@@ -385,7 +392,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
             lo = bisect_left(lines, p.lines[0] - SWAP_WINDOW)
             hi = bisect_left(lines, p.lines[0] + SWAP_WINDOW + 1)
             for _, d in where[lo:hi]:
-                if d == k:
+                if d == k or (active is not None and k not in active and d not in active):
                     continue
                 if d not in sides:
                     sides[d] = (ctx.side(lang, beads[d][side]), ctx.side(other, beads[d][1 - side]))
@@ -393,7 +400,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
                 if bound - loss <= SWAP_GAIN - _ROUNDING:
                     continue  # cannot gain enough: skip scoring it
                 grown = sorted(beads[d][side] + [p], key=lambda s: s.index)
-                gain = ctx.score(*_with_side(beads[d], side, grown)) - scores[d] - loss
+                gain = ctx.score(*_with_side(beads[d], side, grown), remember=False) - scores[d] - loss
                 if gain > SWAP_GAIN:
                     moves.append((-gain, p.index, k, d))
     moves.sort()
@@ -405,7 +412,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment]) -> bool:
         beads[src][side] = [q for q in beads[src][side] if q is not p]
         beads[dst][side] = sorted(beads[dst][side] + [p], key=lambda s: s.index)
         touched.update((src, dst))
-    return bool(moves)
+    return touched
 
 
 def reading_sort(segs: list[Segment]) -> list[Segment]:

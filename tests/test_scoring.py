@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from aligner import costs
 from aligner.align import PairContext, chains, prepare
+from aligner.cues import shared_gain
 from aligner.dp import BEADS, band_limits
 from aligner.scoring import BandScorer
 
@@ -61,3 +62,29 @@ def test_length_logprobs_match_the_exact_formula(zh_len, ar_len, ratio, variance
     model = costs.LengthModel(ratio, variance)
     got = costs.length_logprobs(np.array([zh_len], dtype=float), np.array([ar_len], dtype=float), model)[0]
     assert got == pytest.approx(costs.length_logprob(zh_len, ar_len, model), abs=1e-7)
+
+
+@pytest.mark.parametrize("lang", ["zh", "ar"])
+def test_growth_bound_is_never_below_the_real_gain(context, sample_alignment, lang):
+    """Recovery skips a candidate move when costs.growth_bound says it cannot gain enough,
+    so the bound must hold for every piece joining every bead: checked on the sample's
+    beads, with the pieces of the beads around each."""
+    beads = [b for b in sample_alignment.beads if b.zh and b.ar]
+    other = "ar" if lang == "zh" else "zh"
+    checked = 0
+    for k, b in enumerate(beads):
+        same, rest = (b.zh, b.ar) if lang == "zh" else (b.ar, b.zh)
+        parts = context.parts(b.zh, b.ar)
+        before = costs.bead_total(*parts)
+        same_side, other_side = context.side(lang, same), context.side(other, rest)
+        for near in beads[max(0, k - 3):k + 4]:
+            for p in (near.zh if lang == "zh" else near.ar):
+                if p in same:
+                    continue
+                grown = sorted([*same, p], key=lambda s: s.index)
+                after = context.score(grown, b.ar) if lang == "zh" else context.score(b.zh, grown)
+                piece = context.single(lang, p)
+                bound = costs.growth_bound(parts, piece.mass, shared_gain(piece, same_side, other_side))
+                assert after - before <= bound + 1e-9, (k, p.index)
+                checked += 1
+    assert checked > 1000
