@@ -23,7 +23,7 @@ REFIT_PASSES = (False, True)  # a first pass, then one with the length model ref
 ABSORB_MIN = 0.5  # confidence a bead must keep to take in a sandwiched sentence
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
 FIT_PAIRS = 1_000  # confident pairs the first pass stops at: the fit changes no more (a long document need not be aligned twice)
-SMALL_DP = 30  # DP cells up to which a scorer scores bead by bead
+SMALL_DP = 12  # DP cells up to which a scorer scores bead by bead
 SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long documents)
 SIDE_CACHE = 2_000  # scorer sides remembered
 
@@ -189,7 +189,10 @@ def align_turn_pair(
     """Headings pair with each other; the bodies are aligned sentence by sentence.
 
     Results are remembered per length model, so a turn recovery left as it was
-    is not aligned again."""
+    is not aligned again. Where no Arabic sentence is made of pieces, aligning
+    pieces is aligning sentences: the two share their result."""
+    if ar_pieces and all(len(c) == 1 for c in chains(as_)):
+        ar_pieces = False
     key = (ctx.model, ar_pieces, tuple(s.index for s in zs), tuple(s.index for s in as_))
     if key not in ctx.turn_cache:
         ctx.turn_cache[key] = _align_turn_pair(ctx, zs, as_, ar_pieces)
