@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import costs
+from .cache import BoundedCache
 from .cues import Features, Side, Weights, combine, features, side
 from .dp import band_limits, best_path
 from .lexicon import Lexicon, load
@@ -25,7 +26,7 @@ _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
 FIT_PAIRS = 1_000  # confident pairs the first pass stops at: the fit changes no more (a long document need not be aligned twice)
 SMALL_DP = 12  # DP cells up to which a scorer scores bead by bead
 SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long documents)
-SIDE_CACHE = 2_000  # scorer sides remembered
+SIDE_CACHE = 4_000  # scorer sides remembered
 
 
 @dataclass
@@ -61,9 +62,9 @@ class PairContext:
         self.model = costs.LengthModel(ratio=al / zl)
 
         self._sides: dict[str, list[Side | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
-        self._scoring_sides: dict[tuple, ScoringSide] = {}
+        self._scoring_sides: BoundedCache = BoundedCache(SIDE_CACHE)
         self._arrays: dict[str, list[tuple | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
-        self._parts: dict[tuple, tuple[float, ...]] = {}  # bead parts under the length model self._scored_with
+        self._parts = BoundedCache(SCORE_CACHE)  # bead parts under the length model self._scored_with
         self._scored_with: costs.LengthModel | None = None
         self.turn_cache: dict[tuple, list] = {}
         self.zh_turn: dict[int, int] = {}  # Chinese segment -> its aligned turn
@@ -102,11 +103,7 @@ class PairContext:
         """One side of a numpy scorer (remembered: passes and candidate pairs share sides)."""
         key = (lang, by_chains, tuple(tuple(s.index for s in u) for u in units))
         got = self._scoring_sides.get(key)
-        if got is None:
-            if len(self._scoring_sides) > SIDE_CACHE:
-                self._scoring_sides.clear()
-            got = self._scoring_sides[key] = ScoringSide(self, lang, units, by_chains)
-        return got
+        return got if got is not None else self._scoring_sides.put(key, ScoringSide(self, lang, units, by_chains))
 
     def scorer(self, zunits: list[list[Segment]], aunits: list[list[Segment]], shape_by_chains: bool,
                limits: list[tuple[int, int]] | None = None) -> Callable[[int, int, int, int], float]:
@@ -129,15 +126,15 @@ class PairContext:
     def parts(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> tuple[float, ...]:
         """costs.bead_parts of a two-sided bead. Beads are remembered (recovery asks for the
         same ones again and again); candidates tried once are not (`remember=False`)."""
-        if self._scored_with is not self.model or len(self._parts) > SCORE_CACHE:
-            self._parts, self._scored_with = {}, self.model
+        if self._scored_with is not self.model:
+            self._parts, self._scored_with = BoundedCache(SCORE_CACHE), self.model
         key = (tuple([s.index for s in zs]), tuple([s.index for s in as_]))
         got = self._parts.get(key)
         if got is None:
             shape = (len(chains(zs)), len(chains(as_)))
             got = costs.bead_parts(shape, self.side("zh", zs), self.side("ar", as_), self.model)
             if remember:
-                self._parts[key] = got
+                self._parts.put(key, got)
         return got
 
     def bead(self, zs: list[Segment], as_: list[Segment], turn: int, speakers: tuple[str, str]) -> Bead:

@@ -1,8 +1,9 @@
-"""The user cache directory: files derived from installed packages, built once and reused."""
+"""Caches: files derived from installed packages, kept in the user cache directory; bounded in-memory caches."""
 from __future__ import annotations
 
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,3 +33,24 @@ def cached_file(name: str, build: Callable[[], str], cache_dir: Path | None = No
         except OSError:
             continue
     raise OSError(f"cannot write the cache file {name} in {cache_dir or user_cache_dir()} or the temp folder")
+
+
+class BoundedCache(OrderedDict):
+    """A dict that forgets its least recently used entries beyond `size`, so that
+    memory stays bounded on long documents while recent work is reused."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def put(self, key, value):
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value

@@ -194,7 +194,7 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
             heapq.heappush(heap, (-total, next(tie), zid, aid, path))
 
     def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:
-        """The runs of the other language sharing most anchor weight, nearer ones first on a tie."""
+        """The runs of the other language sharing most anchor weight, less a penalty for distance."""
         weight: dict[int, float] = defaultdict(float)
         strongest = sorted(mine.anchors(mine.runs[rid]), key=lambda a: (-ctx.weights[a], a))[:QUERY_ANCHORS]
         for a in strongest:  # a bounded query keeps the search near-linear in long documents
@@ -204,7 +204,9 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
             w = ctx.weights[a]
             for oid in postings:
                 weight[oid] += w
-        shortlist = dict(sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:4 * CANDIDATES])
+        # the runs with the most weight, and all those tied with the last of them: the nearest wins a tie
+        top = heapq.nlargest(4 * CANDIDATES, weight.values())
+        shortlist = {oid: w for oid, w in weight.items() if w >= top[-1]} if top else {}
         for oid in shortlist:
             shortlist[oid] -= displacement(rid, oid) if mine is zh_runs else displacement(oid, rid)
         for key in enumerate(mine.slots[rid]):  # the runs in the same place are always tried

@@ -92,10 +92,6 @@ def _cumulative_counts(keys: list[np.ndarray], counts: list[np.ndarray] | None, 
     return np.cumsum(dense, axis=0)
 
 
-def _spans_of(cum: np.ndarray, k: int) -> np.ndarray:
-    return cum[k:] - cum[:-k]
-
-
 def _min_sum(zc: np.ndarray, ac: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """sum over columns of weight * min(z count, a count), for every pair of rows."""
     total = ((zc > 0) * weights) @ (ac > 0).T
@@ -114,25 +110,33 @@ def _common(zh_ids: list[np.ndarray], ar_ids: list[np.ndarray]) -> np.ndarray:
 
 
 def _span_pair_matrices(weights, z: ScoringSide, a: ScoringSide, zrange: tuple[int, int], arange: tuple[int, int]):
-    """For each two-sided bead shape (dz, da) of TWO_SIDED, and every span of dz Chinese units
-    starting in zrange and of da Arabic units starting in arange: the shared anchor weight,
-    and the number of states and bodies both name. Arrays (shape, z start, a start)."""
+    """For the spans of 1..SPAN Chinese units starting in zrange and of 1..SPAN Arabic units
+    starting in arange: the shared anchor weight, and the number of states and bodies both
+    name, of every pair. Row (k - 1) * rows + r stands for the span of k units starting at
+    zrange[0] + r, column likewise; spans running past the range are zeros."""
     (zlo, zhi), (alo, ahi) = zrange, arange
     keys = _common(z.anchors[zlo:zhi], a.anchors[alo:ahi])
-    column_weights = weights.array[keys]
     names = _common(z.names[zlo:zhi], a.names[alo:ahi])
-    zcum, acum = _cumulative_counts(z.anchors, z.counts, keys, zlo, zhi), _cumulative_counts(a.anchors, a.counts, keys, alo, ahi)
-    zncum, ancum = _cumulative_counts(z.names, None, names, zlo, zhi), _cumulative_counts(a.names, None, names, alo, ahi)
-    shared = np.zeros((len(TWO_SIDED), max(1, zhi - zlo), max(1, ahi - alo)))
+    shared = np.zeros((SPAN * (zhi - zlo), SPAN * (ahi - alo)))
     common = np.zeros_like(shared)
-    for k, (dz, da) in enumerate(TWO_SIDED):
-        zc, ac = _spans_of(zcum, dz), _spans_of(acum, da)
-        if len(zc) and len(ac):
-            if len(keys):
-                shared[k, :len(zc), :len(ac)] = _min_sum(zc, ac, column_weights)
-            if len(names):
-                common[k, :len(zc), :len(ac)] = (_spans_of(zncum, dz) > 0) * 1.0 @ (_spans_of(ancum, da) > 0).T
+    if len(keys):
+        zc = _all_spans(_cumulative_counts(z.anchors, z.counts, keys, zlo, zhi))
+        ac = _all_spans(_cumulative_counts(a.anchors, a.counts, keys, alo, ahi))
+        shared = _min_sum(zc, ac, weights.array[keys])
+    if len(names):
+        zn = _all_spans(_cumulative_counts(z.names, None, names, zlo, zhi))
+        an = _all_spans(_cumulative_counts(a.names, None, names, alo, ahi))
+        common = (zn > 0) * 1.0 @ (an > 0).T
     return shared, common
+
+
+def _all_spans(cum: np.ndarray) -> np.ndarray:
+    """Counts of the spans of 1..SPAN units at each start, stacked (zeros past the end)."""
+    rows = len(cum) - 1
+    out = np.zeros((SPAN * rows, cum.shape[1]))
+    for k in range(1, min(SPAN, rows) + 1):
+        out[(k - 1) * rows:(k - 1) * rows + rows + 1 - k] = cum[k:] - cum[:-k]
+    return out
 
 
 def _priors() -> np.ndarray:
@@ -170,15 +174,16 @@ class BandScorer:
                 continue
             zlo, zhi = max(0, r0 - SPAN), r1 - 1
             alo, ahi = max(0, int(j.min()) - SPAN), int(j.max())
-            zi, aj, shape, dz, da = i[ok] - dz[ok], j[ok] - da[ok], shape[ok], dz[ok], da[ok]
+            zi, aj, dz, da = i[ok] - dz[ok], j[ok] - da[ok], dz[ok], da[ok]
             shared, common = _span_pair_matrices(ctx.weights, z, a, (zlo, zhi), (alo, ahi))
+            zrow, acol = (dz - 1) * (zhi - zlo) + zi - zlo, (da - 1) * (ahi - alo) + aj - alo
             zs, as_ = z.spans(zi, dz), a.spans(aj, da)
-            conflict = costs.name_conflicts(zs["named"] & as_["named"], common[shape, zi - zlo, aj - alo] > 0,
+            conflict = costs.name_conflicts(zs["named"] & as_["named"], common[zrow, acol] > 0,
                                             (zs["entries"] == 1) & (as_["entries"] == 1))
             merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
             length = costs.length_logprobs(zs["length"], as_["length"], ctx.model)
             score = costs.bead_total(priors[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged, length,
-                                     shared[shape, zi - zlo, aj - alo], zs["mass"] + as_["mass"], conflict)
+                                     shared[zrow, acol], zs["mass"] + as_["mass"], conflict)
             block = np.full(len(ok), -np.inf)
             block[ok] = score
             tables[:, cells] = block.reshape(len(TWO_SIDED), size)
