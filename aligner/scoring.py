@@ -5,7 +5,7 @@ hundred thousand beads for one meeting record. Scoring them one by one in
 Python was most of the aligner's run time. Here the sides of all beads are
 read off cumulative sums (length, anchor mass, list entries, open ends, the
 sentences a run of pieces makes), and the shared anchor weight of every pair
-of spans in a block of rows is a few matrix products: with anchor counts
+of spans in a block of rows is a matrix product: with anchor counts
 c_z and c_a and weight w, min(c_z, c_a) * w is the sum over t >= 1 of
 [c_z >= t] [c_a >= t] w, a bilinear form. The parts are added up by
 costs.bead_total, as costs.bead_score adds up those of a single bead (tests
@@ -18,11 +18,13 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import costs
+from .dp import BEADS
 from .model import Segment, same_sentence
 
-SPAN = 3  # units a side of a bead may take (the largest in dp.BEADS)
+SPAN = max(max(b) for b in BEADS)  # units a side of a bead may take
 BLOCK = 64  # DP rows scored together: bounds the size of the matrices
-TWO_SIDED = ((1, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+TWO_SIDED = tuple(b for b in BEADS if all(b))  # the bead shapes with both sides
+_SHAPE_Z, _SHAPE_A = np.array([z for z, _ in TWO_SIDED]), np.array([a for _, a in TWO_SIDED])
 
 
 class ScoringSide:
@@ -139,6 +141,31 @@ def _all_spans(cum: np.ndarray) -> np.ndarray:
     return out
 
 
+def _score_cells(ctx, z: ScoringSide, a: ScoringSide, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Scores of the beads of each shape in TWO_SIDED ending at the cells (rows, cols):
+    one row per shape, -inf where the bead would start before the first unit."""
+    size = len(rows)
+    shape = np.repeat(np.arange(len(TWO_SIDED)), size)
+    i, j = np.tile(rows, len(TWO_SIDED)), np.tile(cols, len(TWO_SIDED))
+    dz, da = _SHAPE_Z[shape], _SHAPE_A[shape]
+    ok = (i >= dz) & (j >= da)
+    out = np.full(len(ok), -np.inf)
+    if ok.any():
+        zlo, zhi = max(0, int(rows.min()) - SPAN), int(rows.max())  # the units the beads' spans may cover
+        alo, ahi = max(0, int(cols.min()) - SPAN), int(cols.max())
+        zi, aj, dz, da = i[ok] - dz[ok], j[ok] - da[ok], dz[ok], da[ok]
+        shared, common = _span_pair_matrices(ctx.weights, z, a, (zlo, zhi), (alo, ahi))
+        zrow, acol = (dz - 1) * (zhi - zlo) + zi - zlo, (da - 1) * (ahi - alo) + aj - alo
+        zs, as_ = z.spans(zi, dz), a.spans(aj, da)
+        conflict = costs.name_conflicts(zs["named"] & as_["named"], common[zrow, acol] > 0,
+                                        (zs["entries"] == 1) & (as_["entries"] == 1))
+        merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
+        length = costs.length_logprobs(zs["length"], as_["length"], ctx.model)
+        out[ok] = costs.bead_total(_priors()[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged, length,
+                                   shared[zrow, acol], zs["mass"] + as_["mass"], conflict)
+    return out.reshape(len(TWO_SIDED), size)
+
+
 def _priors() -> np.ndarray:
     """costs.SHAPE as a table indexed by sentence counts; -inf for shapes not allowed."""
     table = np.full((SPAN + 1, SPAN + 1), -np.inf)
@@ -160,33 +187,9 @@ class BandScorer:
         rows = np.repeat(np.arange(len(limits)), widths)
         cols = np.repeat(np.array(self.lo), widths) + np.arange(len(rows)) - np.repeat(np.array(self.offset[:-1]), widths)
         tables = np.full((len(TWO_SIDED), len(rows)), -np.inf)
-        priors = _priors()
-        shape_z, shape_a = np.array([dz for dz, _ in TWO_SIDED]), np.array([da for _, da in TWO_SIDED])
         for r0 in range(0, len(limits), BLOCK):
-            r1 = min(len(limits), r0 + BLOCK)
-            cells = slice(self.offset[r0], self.offset[r1])
-            size = self.offset[r1] - self.offset[r0]
-            i, j = np.tile(rows[cells], len(TWO_SIDED)), np.tile(cols[cells], len(TWO_SIDED))
-            shape = np.repeat(np.arange(len(TWO_SIDED)), size)
-            dz, da = shape_z[shape], shape_a[shape]
-            ok = (i >= dz) & (j >= da)
-            if not ok.any():
-                continue
-            zlo, zhi = max(0, r0 - SPAN), r1 - 1
-            alo, ahi = max(0, int(j.min()) - SPAN), int(j.max())
-            zi, aj, dz, da = i[ok] - dz[ok], j[ok] - da[ok], dz[ok], da[ok]
-            shared, common = _span_pair_matrices(ctx.weights, z, a, (zlo, zhi), (alo, ahi))
-            zrow, acol = (dz - 1) * (zhi - zlo) + zi - zlo, (da - 1) * (ahi - alo) + aj - alo
-            zs, as_ = z.spans(zi, dz), a.spans(aj, da)
-            conflict = costs.name_conflicts(zs["named"] & as_["named"], common[zrow, acol] > 0,
-                                            (zs["entries"] == 1) & (as_["entries"] == 1))
-            merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
-            length = costs.length_logprobs(zs["length"], as_["length"], ctx.model)
-            score = costs.bead_total(priors[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged, length,
-                                     shared[zrow, acol], zs["mass"] + as_["mass"], conflict)
-            block = np.full(len(ok), -np.inf)
-            block[ok] = score
-            tables[:, cells] = block.reshape(len(TWO_SIDED), size)
+            cells = slice(self.offset[r0], self.offset[min(len(limits), r0 + BLOCK)])
+            tables[:, cells] = _score_cells(ctx, z, a, rows[cells], cols[cells])
         self.tables = [[None] * (SPAN + 1) for _ in range(SPAN + 1)]
         for k, (dz, da) in enumerate(TWO_SIDED):
             self.tables[dz][da] = tables[k].tolist()
