@@ -297,17 +297,18 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
     for refit in REFIT_PASSES:
         if refit:
             ctx.model = costs.LengthModel.estimate(_fit_pairs(ctx, beads), ctx.model)
-        beads = []
+        beads, fit = [], 0
         for t, (zi, ai) in enumerate(turn_pairs):
-            if refit is False and len(_fit_pairs(ctx, beads)) >= FIT_PAIRS:
+            if not refit and fit >= FIT_PAIRS:
                 break  # a first pass only fits the length model: enough pairs for that
             zturns, aturns = [zh.turns[i] for i in zi], [ar.turns[j] for j in ai]
             zs = [s for tr in zturns for s in tr.segments]
             as_ = [s for tr in aturns for s in tr.segments]
             speakers = ctx.speakers[t] = (_speaker_text(zturns), _speaker_text(aturns))
             ctx.zh_turn.update((s.index, t) for s in zs)
-            for bz, ba in align_turn_pair(ctx, zs, as_):
-                beads.append(ctx.bead(bz, ba, t, speakers))
+            turn_beads = [ctx.bead(bz, ba, t, speakers) for bz, ba in align_turn_pair(ctx, zs, as_)]
+            beads += turn_beads
+            fit += len(_fit_pairs(ctx, turn_beads))
     moves: list[dict] = []
     if recover:
         for _ in range(RECOVERY_PASSES):  # a second pass starts from better neighbours
