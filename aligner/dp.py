@@ -88,16 +88,19 @@ def best_local_path(
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     top, end = 0.0, (0, 0)
     for i in range(n + 1):
+        row, brow = best[i], back[i]
         for j in range(m + 1):
+            cell = 0.0
             for di, dj in beads:
                 pi, pj = i - di, j - dj
                 if pi < 0 or pj < 0:
                     continue
                 s = best[pi][pj] + score(pi, i, pj, j)
-                if s > best[i][j]:
-                    best[i][j], back[i][j] = s, (di, dj)
-            if best[i][j] > top:
-                top, end = best[i][j], (i, j)
+                if s > cell:
+                    cell, brow[j] = s, (di, dj)
+            row[j] = cell
+            if cell > top:
+                top, end = cell, (i, j)
     path = []
     i, j = end
     while back[i][j] is not None:

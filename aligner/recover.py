@@ -171,12 +171,17 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
     heap: list = []
     tie = itertools.count()
 
+    expected_lines: dict[int, list[int]] = {}  # Chinese run -> the Arabic lines its neighbours put its Arabic near
+
     def displacement(zid: int, aid: int) -> float:
         """Penalty for the Arabic run's distance from where the Chinese gap's neighbours put its Arabic."""
-        zslot = zh_runs.slots[zid]
-        expected = [kept[k].ar_lines[-1] for k in zslot[:1] if k >= 0] + [kept[k].ar_lines[0] for k in zslot[1:] if k >= 0]
+        expected = expected_lines.get(zid)
+        if expected is None:
+            zslot = zh_runs.slots[zid]
+            expected = expected_lines[zid] = ([kept[k].ar_lines[-1] for k in zslot[:1] if k >= 0]
+                                              + [kept[k].ar_lines[0] for k in zslot[1:] if k >= 0])
         line = ar_runs.runs[aid][0].lines[0]
-        return min((distance_penalty(e, line) for e in expected), default=0.0)
+        return distance_penalty(min(expected, key=lambda e: abs(e - line)), line) if expected else 0.0
 
     considered: set[tuple[int, int]] = set()
 
