@@ -66,11 +66,22 @@ def _char_class(chars: str) -> str:
 @functools.cache
 def _tables() -> tuple[dict[int, str], re.Pattern, re.Pattern]:
     """The character map, the runs of characters it changes, and the tokenizer."""
-    version = _installed_version()
-    data = json.loads(cached_file(f"camel_tools_{version}.json", _probe).read_text(encoding="utf-8"))
+    name = f"camel_tools_{_installed_version()}.json"
+    data = _read_table(cached_file(name, _probe))
+    if data is None:  # a damaged cache file (a full disk, say): ask camel-tools again
+        cached_file(name, _probe).unlink(missing_ok=True)
+        data = _read_table(cached_file(name, _probe)) or json.loads(_probe())
     symbol = _char_class(data["symbols"])
     changed = re.compile(_char_class("".join(data["map"])) + "+")
     return str.maketrans(data["map"]), changed, re.compile(rf"{symbol}|[^\s{symbol[1:-1]}]+")
+
+
+def _read_table(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data.get("map"), dict) and isinstance(data.get("symbols"), str) else None
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def normalise(text: str) -> str:

@@ -40,3 +40,18 @@ def test_bounded_cache_forgets_the_least_recently_used():
     assert cache.get("b") is None
     assert (cache.get("a"), cache.get("c")) == (1, 3)
     assert len(cache) == 2
+
+
+def test_a_damaged_camel_table_is_rebuilt(tmp_path, monkeypatch):
+    """A cache file cut short (a full disk) must not break the aligner: the table is asked of camel-tools again."""
+    from aligner import camel
+
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    camel._tables.cache_clear()
+    try:
+        table = tmp_path / f"camel_tools_{camel._installed_version()}.json"
+        table.write_text('{"map": {', encoding="utf-8")
+        assert camel.normalise("إلى مدرسةٍ") == "الي مدرسه"
+        assert camel._read_table(table) is not None  # and the file is whole again
+    finally:
+        camel._tables.cache_clear()
