@@ -1,0 +1,333 @@
+"""The library API: `align(zh_text, ar_text) -> Alignment`, and the stages it chains."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import costs
+from .cache import BoundedCache
+from .cues import Features, Side, Weights, combine, features, side
+from .dp import band_limits, best_path
+from .lexicon import Lexicon, load
+from .model import Alignment, Bead, Segment, Turn, same_sentence
+from .read import lines_of
+from .recover import mark_moves, reading_sort, recover_displaced
+from .scoring import BandScorer, ScoringSide
+from .segment import segment, split_at_joints
+from .turns import align_turns, complete_affiliations, split_turns
+
+SENTENCE_BAND = 8  # sentences a path may stray from the diagonal of a turn (beyond the length difference)
+RECOVERY_PASSES = 2
+REFIT_PASSES = (False, True)  # a first pass, then one with the length model refitted on its confident beads
+ABSORB_MIN = 0.5  # confidence a bead must keep to take in a sandwiched sentence
+_CONFIDENT = 0.8  # beads at or above this confidence refit the length model
+FIT_PAIRS = 1_000  # confident pairs the first pass stops at: the fit changes no more (a long document need not be aligned twice)
+SMALL_DP = 12  # DP cells up to which a scorer scores bead by bead
+SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long documents)
+SIDE_CACHE = 4_000  # scorer sides remembered
+
+
+@dataclass
+class Document:
+    """One side, segmented, with the features of each segment."""
+
+    lang: str
+    segments: list[Segment]
+    feats: list[Features]
+    turns: list[Turn]
+
+
+def prepare(text: str, lang: str, lexicon: Lexicon) -> Document:
+    """Clean, segment, extract features, split into turns."""
+    segs = []
+    for sentence in segment(lines_of(text), lang):
+        for piece in split_at_joints(sentence, lang):
+            piece.index, piece.chain = len(segs), sentence.index
+            segs.append(piece)
+    turns = split_turns(segs, lang)
+    complete_affiliations(turns, lang, lexicon)
+    return Document(lang, segs, [features(s, lang, lexicon) for s in segs], turns)
+
+
+class PairContext:
+    """What bead scoring needs for one document pair."""
+
+    def __init__(self, zh: Document, ar: Document, lexicon: Lexicon):
+        self.zh, self.ar, self.lexicon = zh, ar, lexicon
+        self.weights = Weights(zh.feats, ar.feats, lexicon)
+        zl = sum(f.length for f in zh.feats) or 1
+        al = sum(f.length for f in ar.feats) or 1
+        self.model = costs.LengthModel(ratio=al / zl)
+
+        self._sides: dict[str, list[Side | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
+        self._scoring_sides: BoundedCache = BoundedCache(SIDE_CACHE)
+        self._arrays: dict[str, list[tuple | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
+        self._parts = BoundedCache(SCORE_CACHE)  # bead parts under the length model self._scored_with
+        self._scored_with: costs.LengthModel | None = None
+        self.turn_cache: dict[tuple, list] = {}
+        self.zh_turn: dict[int, int] = {}  # Chinese segment -> its aligned turn
+        self.speakers: dict[int, tuple[str, str]] = {}  # aligned turn -> its two headings
+
+    def side(self, lang: str, segs: list[Segment]) -> Side | None:
+        """The weighted side of a bead, from cached single-segment sides (memory stays linear)."""
+        if not segs:
+            return None
+        got = combine([self.single(lang, s) for s in segs])
+        if len(segs) > 1:
+            got.open_ends = sum(s.open_end for s in segs[:-1])
+        return got
+
+    def single(self, lang: str, seg: Segment) -> Side:
+        """The weighted side of one segment (cached)."""
+        got = self._sides[lang][seg.index]
+        if got is None:
+            doc = self.zh if lang == "zh" else self.ar
+            got = self._sides[lang][seg.index] = side([doc.feats[seg.index]], self.weights)
+        return got
+
+    def arrays(self, lang: str, seg: Segment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One segment for the numpy scorer (cached): its anchors' ids (those of positive
+        weight, sorted), their counts, and the lexicon ids of the states and bodies it names."""
+        got = self._arrays[lang][seg.index]
+        if got is None:
+            one, doc, ids = self.single(lang, seg), self.zh if lang == "zh" else self.ar, self.weights.ids
+            anchors = sorted((ids[a], c) for a, c in doc.feats[seg.index].anchors.items() if a in one.vector)
+            got = self._arrays[lang][seg.index] = (np.array([a for a, _ in anchors], dtype=np.int64),
+                                                  np.array([c for _, c in anchors], dtype=float),
+                                                  np.array(sorted(one.names), dtype=np.int64))
+        return got
+
+    def scoring_side(self, lang: str, units: list[list[Segment]], by_chains: bool) -> ScoringSide:
+        """One side of a numpy scorer (remembered: passes and candidate pairs share sides)."""
+        key = (lang, by_chains, tuple(tuple(s.index for s in u) for u in units))
+        got = self._scoring_sides.get(key)
+        return got if got is not None else self._scoring_sides.put(key, ScoringSide(self, lang, units, by_chains))
+
+    def scorer(self, zunits: list[list[Segment]], aunits: list[list[Segment]], shape_by_chains: bool,
+               limits: list[tuple[int, int]] | None = None) -> Callable[[int, int, int, int], float]:
+        """score(i0, i1, j0, j1) for beads over two lists of units (sentences or pieces), for
+        the DP cells within `limits` (default: all). A bead's shape counts units, or,
+        with `shape_by_chains`, the sentences its pieces make. Small problems are
+        scored bead by bead: numpy's set-up would cost more than it saves."""
+        if limits is None and shape_by_chains and (len(zunits) + 1) * (len(aunits) + 1) <= SMALL_DP:
+            def score(i0: int, i1: int, j0: int, j1: int) -> float:
+                zs, as_ = _flat(zunits[i0:i1]), _flat(aunits[j0:j1])
+                return self.score(zs, as_) if zs and as_ else -costs.SKIP * (i1 - i0 + j1 - j0)
+            return score
+        limits = limits or [(0, len(aunits))] * (len(zunits) + 1)
+        return BandScorer(self, zunits, aunits, shape_by_chains, limits)
+
+    def score(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> float:
+        """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
+        return costs.bead_total(*self.parts(zs, as_, remember))
+
+    def parts(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> tuple[float, ...]:
+        """costs.bead_parts of a two-sided bead. Beads are remembered (recovery asks for the
+        same ones again and again); candidates tried once are not (`remember=False`)."""
+        if self._scored_with is not self.model:
+            self._parts, self._scored_with = BoundedCache(SCORE_CACHE), self.model
+        key = (tuple([s.index for s in zs]), tuple([s.index for s in as_]))
+        got = self._parts.get(key)
+        if got is None:
+            shape = (len(chains(zs)), len(chains(as_)))
+            got = costs.bead_parts(shape, self.side("zh", zs), self.side("ar", as_), self.model)
+            if remember:
+                self._parts.put(key, got)
+        return got
+
+    def bead(self, zs: list[Segment], as_: list[Segment], turn: int, speakers: tuple[str, str]) -> Bead:
+        score = costs.confidence(self.score(zs, as_)) if zs and as_ else 0.0
+        return Bead(list(zs), list(as_), round(score, 4), turn, *speakers)
+
+
+def chains(segs: list[Segment]) -> list[list[Segment]]:
+    """Group pieces into sentences: a piece that stops mid-sentence runs on into the next."""
+    out: list[list[Segment]] = []
+    for s in segs:
+        prev = out[-1][-1] if out else None
+        if prev is not None and same_sentence(prev, s):
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
+def align_run(
+    ctx: PairContext, zs: list[Segment], as_: list[Segment], ar_pieces: bool = False
+) -> list[tuple[list[Segment], list[Segment]]]:
+    """Monotone alignment of two runs of pieces, counting a repaired sentence as one.
+
+    With `ar_pieces`, an Arabic sentence repaired across a break may be split
+    between two beads (after recovery, where its pieces may meet two Chinese
+    sentences); its bead shape still counts sentences."""
+    zc, ac = chains(zs), ([[s] for s in as_] if ar_pieces else chains(as_))
+    if not zc or not ac:
+        return [(c, []) for c in zc] + [([], c) for c in ac]
+    limits = band_limits(len(zc), len(ac), SENTENCE_BAND)
+    path = best_path(len(zc), len(ac), ctx.scorer(zc, ac, ar_pieces, limits), limits=limits)
+    return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
+
+
+def _flat(cs: list[list[Segment]]) -> list[Segment]:
+    return [s for c in cs for s in c]
+
+
+def _split_heading(segs: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    if segs and segs[0].kind == "heading":
+        return segs[:1], segs[1:]
+    return [], segs
+
+
+def align_turn_pair(
+    ctx: PairContext, zs: list[Segment], as_: list[Segment], ar_pieces: bool = False
+) -> list[tuple[list[Segment], list[Segment]]]:
+    """Headings pair with each other; the bodies are aligned sentence by sentence.
+
+    Results are remembered per length model, so a turn recovery left as it was
+    is not aligned again. Where no Arabic sentence is made of pieces, aligning
+    pieces is aligning sentences: the two share their result."""
+    if ar_pieces and all(len(c) == 1 for c in chains(as_)):
+        ar_pieces = False
+    key = (ctx.model, ar_pieces, tuple(s.index for s in zs), tuple(s.index for s in as_))
+    if key not in ctx.turn_cache:
+        ctx.turn_cache[key] = _align_turn_pair(ctx, zs, as_, ar_pieces)
+    return ctx.turn_cache[key]
+
+
+def _align_turn_pair(
+    ctx: PairContext, zs: list[Segment], as_: list[Segment], ar_pieces: bool
+) -> list[tuple[list[Segment], list[Segment]]]:
+    zh_head, zh_body = _split_heading(zs)
+    ar_head, ar_body = _split_heading(as_)
+    out = []
+    if zh_head and ar_head:
+        out.append((zh_head, ar_head))
+    else:
+        zh_body, ar_body = zh_head + zh_body, ar_head + ar_body
+    return out + align_run(ctx, zh_body, ar_body, ar_pieces)
+
+
+def _speaker_text(turns: list[Turn]) -> str:
+    return turns[0].speaker.heading if turns and turns[0].speaker else ""
+
+
+def realign(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
+    """Align again, monotonically, turn by turn, with the Arabic in the order recovery found.
+
+    Recovery decides where each Arabic piece belongs; this pass decides the bead
+    boundaries there as the monotone aligner does on text in reading order.
+    Chinese pieces stay in their own turn, in source order: the output follows
+    the Chinese, so its side of every bead reads as one run.
+    """
+    turns: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    current = min(ctx.speakers) if ctx.speakers else 0
+    for b in beads:
+        if b.zh:
+            current = ctx.zh_turn[min(s.index for s in b.zh)]
+        for s in b.zh:
+            turns.setdefault(ctx.zh_turn[s.index], ([], []))[0].append(s)
+        turns.setdefault(current, ([], []))[1].extend(b.ar)
+    out = []
+    for t in sorted(turns):
+        zs, as_ = turns[t]
+        zs.sort(key=lambda s: s.index)
+        out += [ctx.bead(bz, ba, t, ctx.speakers[t]) for bz, ba in align_turn_pair(ctx, zs, as_, ar_pieces=True)]
+    return out
+
+
+def _same_paragraph(first: Segment, second: Segment) -> bool:
+    """Consecutive in the source and sharing a line: sentences of one paragraph."""
+    return first.index + 1 == second.index and first.lines[-1] == second.lines[0]
+
+
+def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
+    """A sentence left alone between two aligned beads, in the same paragraph as
+    its neighbour there, is part of that bead: translators seldom drop a whole
+    sentence of a paragraph. It joins the neighbour that scores best with it,
+    if that neighbour stays confident."""
+    out: list[Bead] = []
+    k = 0
+    while k < len(beads):
+        b = beads[k]
+        prev, nxt = (out[-1] if out else None), (beads[k + 1] if k + 1 < len(beads) else None)
+        side = "zh" if b.zh and not b.ar else "ar" if b.ar and not b.zh else None
+        if side is None or prev is None or nxt is None or not (prev.zh and prev.ar and nxt.zh and nxt.ar):
+            out.append(b)
+            k += 1
+            continue
+        (seg,) = getattr(b, side) if len(getattr(b, side)) == 1 else (None,)
+        options = []
+        if seg is not None and _same_paragraph(getattr(prev, side)[-1], seg):
+            options.append((prev, [*getattr(prev, side), seg], True))
+        if seg is not None and _same_paragraph(seg, getattr(nxt, side)[0]):
+            options.append((nxt, [seg, *getattr(nxt, side)], False))
+        best = None
+        for target, grown, is_prev in options:
+            zs, as_ = (grown, target.ar) if side == "zh" else (target.zh, grown)
+            bead = ctx.bead(zs, as_, target.turn, (target.speaker_zh, target.speaker_ar))
+            bead.moved = target.moved
+            if bead.score >= ABSORB_MIN and (best is None or bead.score > best[0].score):
+                best = (bead, is_prev)
+        if best is None:
+            out.append(b)
+        elif best[1]:
+            out[-1] = best[0]
+        else:
+            out.append(best[0])
+            k += 1  # the next bead is replaced by the grown one
+        k += 1
+    return out
+
+
+def _fit_pairs(ctx: PairContext, beads: list[Bead]) -> list[tuple[int, int]]:
+    """(zh length, ar length) of the confident one-to-one sentence beads: what the length model is fitted on."""
+    return [(ctx.zh.feats[b.zh[0].index].length, ctx.ar.feats[b.ar[0].index].length)
+            for b in beads if b.type == "1-1" and b.score >= _CONFIDENT and b.zh[0].kind == "sentence"]
+
+
+def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool = True) -> Alignment:
+    """Turns first, then sentences inside each pair of turns (two passes: the
+    second with the length model refitted on the first pass's confident beads),
+    then recovery of displaced fragments."""
+    ctx = PairContext(zh, ar, lexicon)
+    turn_pairs = align_turns(zh.turns, ar.turns, lexicon, ctx.model.ratio)
+    beads: list[Bead] = []
+    for refit in REFIT_PASSES:
+        if refit:
+            ctx.model = costs.LengthModel.estimate(_fit_pairs(ctx, beads), ctx.model)
+        beads, fit = [], 0
+        for t, (zi, ai) in enumerate(turn_pairs):
+            if not refit and fit >= FIT_PAIRS:
+                break  # a first pass only fits the length model: enough pairs for that
+            zturns, aturns = [zh.turns[i] for i in zi], [ar.turns[j] for j in ai]
+            zs = [s for tr in zturns for s in tr.segments]
+            as_ = [s for tr in aturns for s in tr.segments]
+            speakers = ctx.speakers[t] = (_speaker_text(zturns), _speaker_text(aturns))
+            ctx.zh_turn.update((s.index, t) for s in zs)
+            turn_beads = [ctx.bead(bz, ba, t, speakers) for bz, ba in align_turn_pair(ctx, zs, as_)]
+            beads += turn_beads
+            fit += len(_fit_pairs(ctx, turn_beads))
+    moves: list[dict] = []
+    if recover:
+        for _ in range(RECOVERY_PASSES):  # a second pass starts from better neighbours
+            beads = realign(ctx, recover_displaced(ctx, beads))
+    beads = absorb_sandwiched(ctx, beads)
+    if recover:
+        for b in beads:
+            b.ar = reading_sort(b.ar)
+        moves = mark_moves(beads)
+    matched = sum(1 for zi, ai in turn_pairs if zi and ai)
+    return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves)
+
+
+def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon | None = None) -> Alignment:
+    """Align the Chinese and Arabic versions of one UN document.
+
+    >>> a = align("主席（以英语发言）：我宣布会议开始。", "الرئيس (تكلم بالإنكليزية): أعلن افتتاح الجلسة.")
+    >>> [b.type for b in a.beads]
+    ['1-1', '1-1']
+    """
+    lexicon = lexicon or load()
+    return align_documents(prepare(zh_text, "zh", lexicon), prepare(ar_text, "ar", lexicon), lexicon, recover)

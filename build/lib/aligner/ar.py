@@ -1,0 +1,208 @@
+"""Arabic rules: normalisation, sentence ends, speaker headings, numbers, word tokens."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from . import camel
+from .anchors import INVISIBLE, ascii_digits, canonical_number, fold, scaled, strip_symbols
+from .model import Speaker
+
+LANG = "ar"
+
+# A sentence ends at . ! ؟ followed by a space or the end (quotes/brackets stay with it);
+# not after a lone letter (abbreviations such as "د." or "U.").
+_SENTENCE_END = re.compile(r"(?<![\s(][^\W\d_])(?<!^[^\W\d_])[.!؟?…]+[\"»”’')\]]*(?=\s|$)")
+_FINAL = ".!؟?:؛;،,\"»”)"
+_PROSE_MARKS = re.compile(r"[.؛؟!]")
+
+_PAREN = r"\(\s*[^()]{1,80}?\s*\)"
+_HEADING = re.compile(rf"^(?P<name>[^():.،؛!؟]{{2,80}}?)\s*(?P<groups>(?:{_PAREN}\s*){{0,3}}):\s*")
+_GROUP = re.compile(r"\(\s*([^()]{1,80}?)\s*\)")
+_INTERPRETATION = re.compile(r"^تكلمت?\s+(?:باللغة\s+|بلغة\s+)?(\S+)")
+_HONORIFIC = re.compile(r"^(?:(?:السيد|السيدة|السير|الآنسة|سعادة|معالي|صاحب السمو|الأمير|الشيخ|الدكتور|السفير|اللورد|الأسقف|المطران)\s+)+")
+_ROLES = {
+    "الرئيس": "president",
+    "الرئيس بالنيابة": "president",
+    "الأمين العام": "secretary-general",
+    "نائب الأمين العام": "deputy-secretary-general",
+}
+_LANGUAGES = {"انكليزيه": "en", "انجليزيه": "en", "فرنسيه": "fr", "روسيه": "ru", "اسبانيه": "es", "صينيه": "zh", "عربيه": "ar"}
+
+_ONES = {
+    "واحد": 1, "واحده": 1, "احد": 1, "احدي": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2,
+    "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6,
+    "سبع": 7, "سبعه": 7, "ثماني": 8, "ثمانيه": 8, "ثمان": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10,
+    "اول": 1, "اولي": 1, "حادي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3, "رابع": 4, "رابعه": 4,
+    "خامس": 5, "خامسه": 5, "سادس": 6, "سادسه": 6, "سابع": 7, "سابعه": 7, "ثامن": 8, "ثامنه": 8,
+    "تاسع": 9, "تاسعه": 9, "عاشر": 10, "عاشره": 10,
+}
+_TENS = {"عشر": 20, "ثلاث": 30, "اربع": 40, "خمس": 50, "ست": 60, "سبع": 70, "ثمان": 80, "تسع": 90}
+_MULTIPLIERS = {"مائه": 100, "مئه": 100, "الف": 1000, "الاف": 1000, "مليون": 10**6, "ملايين": 10**6, "مليار": 10**9}
+_MONTHS = {
+    "كانون الثاني": 1, "يناير": 1, "شباط": 2, "فبراير": 2, "اذار": 3, "مارس": 3, "نيسان": 4, "ابريل": 4,
+    "ايار": 5, "مايو": 5, "حزيران": 6, "يونيه": 6, "يونيو": 6, "تموز": 7, "يوليه": 7, "يوليو": 7,
+    "اب": 8, "اغسطس": 8, "ايلول": 9, "سبتمبر": 9, "تشرين الاول": 10, "اكتوبر": 10,
+    "تشرين الثاني": 11, "نوفمبر": 11, "كانون الاول": 12, "ديسمبر": 12,
+}
+_MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "تشرين الأول/أكتوبر": the UN writes both month names; one month, and its slash is no fraction
+_MONTH = re.compile(rf"(?<!\w)({_MONTH_NAME})(?:\s*/\s*(?:{_MONTH_NAME}))?(?!\w)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_PAIR = re.compile(r"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])")
+_SCALE_AFTER = re.compile(r"\s*(مليون|ملايين|مليار|الف|الاف)")
+_SCALED_NUMBER = re.compile(r"\d+(?:[.,]\d+)*\s*(?:مليون|ملايين|مليار|الف|الاف)\w*")
+_CLOCK = re.compile(r"الساعه\s*$")
+
+
+def normalise(text: str) -> str:
+    """Matching form: presentation forms folded, marks removed, alef/ya/ta marbuta unified."""
+    t = unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
+    return camel.normalise(INVISIBLE.sub("", t))
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised word tokens (camel-tools' simple tokenizer)."""
+    return camel.word_tokenize(normalise(text))
+
+
+def is_final(text: str) -> bool:
+    """Whether a line ends where a sentence or a phrase can end."""
+    t = text.rstrip()
+    return not t or t[-1] in _FINAL
+
+
+def is_prose(text: str) -> bool:
+    """Running text rather than a title: holds a finished sentence or is long."""
+    return bool(_PROSE_MARKS.search(text)) or len(text) >= 100
+
+
+def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """Cut text[start:] into sentences at . ! ؟ followed by a space or the end."""
+    spans, begin = [], start
+    for m in _SENTENCE_END.finditer(text, start):
+        if text[begin:m.end()].strip():
+            spans.append((begin, m.end()))
+        begin = m.end()
+    if text[begin:].strip():
+        spans.append((begin, len(text)))
+    return spans
+
+
+def match_heading(text: str) -> int:
+    """Length of the speaker heading at the start of a line, or 0."""
+    m = _HEADING.match(text)
+    if not m:
+        return 0
+    name, groups = m.group("name").strip(), m.group("groups")
+    if len(name.split()) > 8:
+        return 0
+    if not groups:
+        rest = text[m.end():]
+        named = bool(_HONORIFIC.match(name)) and len(name.split()) <= 5  # "السيدة بوعيدة:"
+        if not (name in _ROLES or named) or not (_PROSE_MARKS.search(rest) or len(rest) >= 40):
+            return 0  # "الرئيس: السيد ... (أذربيجان)" is the cover list
+        return m.end()
+    if not (_HONORIFIC.match(name) or name in _ROLES or "تكلم" in groups):
+        return 0
+    return m.end()
+
+
+def heading_is_cut(text: str) -> bool:
+    """A heading whose interpretation marker runs onto the next line: '(تكلمت'."""
+    return bool(_HONORIFIC.match(text) or text.split(" (")[0] in _ROLES) and text.count("(") > text.count(")") and len(text) < 160
+
+
+def parse_heading(heading: str) -> Speaker:
+    m = _HEADING.match(fold(heading)[0])  # "الـــرئيس" in a PDF is still the President
+    name = m.group("name").strip() if m else heading
+    affiliation, language = "", None
+    for g in _GROUP.findall(m.group("groups") if m else ""):
+        lm = _INTERPRETATION.match(g.strip())
+        if lm:
+            word = normalise(lm.group(1)).removeprefix("بال").removeprefix("ال")
+            language = _LANGUAGES.get(word, word)
+        elif not affiliation:
+            affiliation = g.strip()
+    role = _ROLES.get(name)
+    return Speaker(
+        heading=heading.strip(),
+        role=role,
+        name="" if role else _HONORIFIC.sub("", name).strip(),
+        affiliation=affiliation,
+        language=language or LANG,
+    )
+
+
+def _strip_clitics(word: str) -> str:
+    for prefix in ("وال", "بال", "فال", "كال", "لل", "ال"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            return word[len(prefix):]
+    if word[:1] in "وف" and len(word) > 3:
+        return _strip_clitics(word[1:])
+    return word
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a document uses a few thousand words, each many times
+def _word_value(word: str) -> tuple[str, int] | None:
+    """('one'|'ten'|'mult', value) for a number word, else None."""
+    w = _strip_clitics(word)
+    for suffix in ("ون", "ين"):
+        if w.endswith(suffix) and w[: -len(suffix)] in _TENS:
+            return "ten", _TENS[w[: -len(suffix)]]
+    if w.rstrip("ا") in _MULTIPLIERS:  # مليونا
+        return "mult", _MULTIPLIERS[w.rstrip("ا")]
+    if w in ("مائتان", "مائتين"):
+        return "one", 200
+    if w.endswith("مائه") and w[:-4] in _ONES:
+        return "one", _ONES[w[:-4]] * 100
+    if w in _ONES:
+        return "one", _ONES[w]
+    return None
+
+
+def _word_numbers(words: list[str]) -> list[int]:
+    """Values of runs of number words: 'الثامنة والستون' -> 68, 'خمس' -> 5."""
+    out, total, current, run = [], 0, 0, False
+    for word in words + [""]:
+        v = _word_value(word) if word else None
+        if v is None:
+            if run:
+                out.append(total + current)
+            total, current, run = 0, 0, False
+            continue
+        kind, value = v
+        run = True
+        if kind == "mult":
+            total += (current or 1) * value
+            current = 0
+        else:
+            current += value
+    return out
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers of the sentence as canonical strings, comparable with zh.numbers.
+
+    Arabic-Indic digits become ASCII; a fraction or resolution number written
+    right-to-left (٢٦٤/٦٧) is read as 67/264; month names give "m10";
+    number words (خمس, الثامنة والستون) give their value; مليون/ألف scale.
+    """
+    t = ascii_digits(normalise(strip_symbols(text))).replace("في المائه", " % ")
+    out: list[str] = []
+    for m in _MONTH.finditer(t):
+        out.append(f"m{_MONTHS[m.group(1)]}")
+    t = _MONTH.sub(" ", t)
+    for m in _PAIR.finditer(t):
+        if not _CLOCK.search(t, max(0, m.start() - 12), m.start()):  # "الساعة ١٠/٠٠" is a time
+            out.append(f"{int(m.group(2))}/{int(m.group(1))}")
+    for m in _NUMBER.finditer(t):
+        out.append(canonical_number(m.group()))
+        scale = _SCALE_AFTER.match(t, m.end())
+        if scale:
+            out += scaled(canonical_number(m.group()), _MULTIPLIERS[scale.group(1)])
+    bare = _NUMBER.sub(" ", _SCALED_NUMBER.sub(" ", t))  # "٢٠ مليونا" is counted above, not as 1000000
+    words = [w for w in re.split(r"[^\w]+", bare) if w]
+    out += [str(v) for v in _word_numbers(words)]
+    return out

@@ -1,0 +1,151 @@
+"""How good a bead is: length agreement, shared anchors, and a prior on its shape.
+
+Each function is independent of the DP so it can be tested and tuned alone.
+Scores are log-odds-like: positive means "these translate each other".
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cues import Side, shared_weight
+
+# Tuned on the S/PV.7050 dev gold; tests/test_numbers_anchors.py checks their behaviour.
+SKIP = 1.2  # score of leaving one segment unaligned
+SHAPE = {(1, 1): 0.0, (2, 1): -1.4, (1, 2): -1.4, (2, 2): -2.6, (3, 1): -2.8, (1, 3): -2.8}
+LENGTH_FLOOR = -3.0  # the worst length evidence: translators do drop a title or a clause
+LENGTH_BONUS = 2.5  # a typical true pair's length log-probability is about -1
+ANCHOR_SCALE = 28.0  # log-odds per unit of anchor similarity
+SIM_RANDOM = 0.05  # similarity two unrelated sentences of a UN text typically reach
+PRIOR_MASS = 8.0  # anchor weight assumed unseen, so that two or three shared words prove little
+ENTRY_CONFLICT = 8.0  # two list entries naming different states are never a pair
+NAME_CONFLICT = 2.0  # both sides name states or bodies, none in common
+LIST_MERGE = 4.0  # per list entry merged with another in one bead
+OPEN_END_GLUE = 1.2  # a fragment ending mid-sentence glued to what follows
+
+
+@dataclass(frozen=True)
+class LengthModel:
+    """Arabic characters per Chinese character, and the spread of that ratio."""
+
+    ratio: float = 2.5
+    variance: float = 6.0
+
+    @classmethod
+    def estimate(cls, pairs: list[tuple[int, int]], prior: "LengthModel | None" = None) -> "LengthModel":
+        """Fit ratio and variance from (zh length, ar length) pairs believed aligned."""
+        prior = prior or cls()
+        pairs = [(z, a) for z, a in pairs if z > 0 and a > 0]
+        if len(pairs) < 5:
+            return prior
+        ratio = sum(a for _, a in pairs) / sum(z for z, _ in pairs)
+        resid = [(a - ratio * z) ** 2 / (z + a / ratio) * 2 for z, a in pairs]
+        resid.sort()
+        kept = resid[: max(5, int(len(resid) * 0.9))]  # trim outliers (misalignments)
+        variance = max(1.0, sum(kept) / len(kept))
+        return cls(ratio, variance)
+
+
+def length_logprob(zh_len: int, ar_len: int, model: LengthModel) -> float:
+    """Gale-Church: log probability that lengths this far apart translate each other."""
+    mean = (zh_len + ar_len / model.ratio) / 2
+    if mean <= 0:
+        return 0.0
+    delta = abs(ar_len - model.ratio * zh_len) / math.sqrt(mean * model.variance)
+    tail = math.erfc(delta / math.sqrt(2))  # two-sided normal tail
+    return max(LENGTH_FLOOR, math.log(tail)) if tail > 0 else LENGTH_FLOOR
+
+
+def anchor_log_odds(shared, mass, conflict):
+    """Log-odds from anchors: the weighted Dice overlap of the two sides' anchors (shrunk
+    towards 0 when they have few) above chance, less the name-conflict penalty.
+    Floats or numpy arrays alike."""
+    return ANCHOR_SCALE * (2 * shared / (mass + PRIOR_MASS) - SIM_RANDOM) - conflict
+
+
+def name_conflict(z: Side, a: Side) -> float:
+    """Both sides name states or bodies, none in common: a penalty, strong between two list entries."""
+    if z.names and a.names and not (z.names & a.names):
+        return ENTRY_CONFLICT if z.entries == a.entries == 1 else NAME_CONFLICT
+    return 0.0
+
+
+def name_conflicts(both_named: np.ndarray, share_a_name: np.ndarray, single_entries: np.ndarray) -> np.ndarray:
+    """name_conflict for arrays of beads."""
+    return np.where(both_named & ~share_a_name, np.where(single_entries, ENTRY_CONFLICT, NAME_CONFLICT), 0.0)
+
+
+def anchor_score(z: Side, a: Side) -> float:
+    """Log-odds from anchors: similarity above chance for, conflicting names against."""
+    return anchor_log_odds(shared_weight(z, a), z.mass + a.mass, name_conflict(z, a))
+
+
+def pair_score(z: Side, a: Side, model: LengthModel) -> float:
+    """Evidence that a Chinese and an Arabic side translate each other."""
+    return LENGTH_BONUS + length_logprob(z.length, a.length, model) + anchor_score(z, a)
+
+
+def bead_parts(shape: tuple[int, int], z: Side, a: Side, model: LengthModel) -> tuple[float, ...]:
+    """The parts bead_total adds up, for a bead with two sides: shape prior, pieces glued
+    at open ends, list entries merged (entries pair one to one), length log-probability,
+    shared anchor weight, the sides' anchor mass, name-conflict penalty."""
+    merged_entries = max(0, z.entries - 1) + max(0, a.entries - 1)
+    return (SHAPE.get(shape, -math.inf), z.open_ends + a.open_ends, merged_entries,
+            length_logprob(z.length, a.length, model), shared_weight(z, a), z.mass + a.mass, name_conflict(z, a))
+
+
+def bead_total(prior, glue_ends, merged_entries, length, shared, mass, conflict):
+    """A bead's score from its parts (floats, or numpy arrays for many beads at once)."""
+    pair = LENGTH_BONUS + length + anchor_log_odds(shared, mass, conflict)
+    return prior + glue_ends * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair
+
+
+def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: LengthModel) -> float:
+    """Score of a bead of a given shape (n_zh, n_ar); a side is None when empty."""
+    if z is None or a is None:
+        return -SKIP * (shape[0] + shape[1])
+    return bead_total(*bead_parts(shape, z, a, model))
+
+
+def growth_bound(parts: tuple[float, ...], added_mass: float, added_shared: float) -> float:
+    """An upper bound on how much a bead's score can rise when one more piece, of anchor
+    mass `added_mass` and adding at most `added_shared` to the shared anchor weight
+    (cues.shared_gain), joins one side: the shape prior at its best, one more open end
+    glued, a perfect length, no name conflict, and the anchors exactly."""
+    prior, _, _, length, shared, mass, conflict = parts
+    anchors = anchor_log_odds(shared + added_shared, mass + added_mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
+    return max(SHAPE.values()) - prior + OPEN_END_GLUE - length + conflict + anchors
+
+
+def length_logprobs(zh_len: np.ndarray, ar_len: np.ndarray, model: LengthModel) -> np.ndarray:
+    """length_logprob for arrays of lengths (interpolated in a fine table of the normal
+    tail: within 1e-8 of the exact value)."""
+    mean = (zh_len + ar_len / model.ratio) / 2
+    delta = np.abs(ar_len - model.ratio * zh_len) / np.sqrt(np.maximum(mean, 1e-12) * model.variance)
+    table = _tail_table(LENGTH_FLOOR)
+    at = np.minimum(delta / _TABLE_STEP, len(table) - 1)
+    k = np.minimum(at.astype(np.int64), len(table) - 2)
+    value = table[k] + (at - k) * (table[k + 1] - table[k])
+    return np.where(mean > 0, value, 0.0)
+
+
+_TABLE_STEP = 1e-4
+
+
+@functools.lru_cache(maxsize=4)
+def _tail_table(floor: float) -> np.ndarray:
+    """log of the two-sided normal tail at 0, step, 2 step, ... until it reaches the floor
+    (and once more, so that the table's last value is the floor)."""
+    values = []
+    while len(values) < 2 or values[-1] > floor:
+        tail = math.erfc(len(values) * _TABLE_STEP / math.sqrt(2))
+        values.append(max(floor, math.log(tail)) if tail > 0 else floor)
+    return np.array(values)
+
+
+def confidence(score: float) -> float:
+    """Map a bead score to [0, 1] (logistic), for users filtering by --min-score."""
+    return 1.0 / (1.0 + math.exp(-(score - 1.0)))

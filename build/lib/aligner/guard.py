@@ -1,0 +1,192 @@
+"""Mismatch guard: refuse to align a Chinese and an Arabic text that are not the same document.
+
+Aligning two different documents still produces beads, with plausible-looking
+scores for the speaker headings and the agenda, so a mislabelled pair would
+quietly poison a corpus. Each check below compares one kind of evidence and
+says nothing when it has too little of it: short or bare texts are accepted.
+
+Evidence, strongest first:
+  * identity: the meeting number and the document's own symbol (cover page,
+    running heads), e.g. S/PV.7050 = 第七〇五〇次会议 = الجلسة ٧٠٥٠;
+  * the month and year of the meeting (cover page, page heads);
+  * the length ratio (Arabic is about 2.5 times as many letters as Chinese);
+  * the document symbols cited anywhere, and the numbers written anywhere.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from . import ar, zh
+from .anchors import ascii_digits, symbols
+
+FIRST_PAGE_LINES = 40
+RATIO_RANGE = (1.2, 5.0)  # Arabic / Chinese non-space characters; real pairs are near 2.5
+MIN_RATIO_EVIDENCE = 1000  # judge the ratio once either side is a page long (in Arabic characters)
+MIN_SHARED = {"symbols": (4, 0.34), "numbers": (12, 0.4)}  # (distinct items needed, least share in common)
+
+_NUMBERS = {"zh": zh.numbers, "ar": ar.numbers}
+_MEETING = {
+    "zh": re.compile(r"^第\s*(\S+?)\s*次(?:全体)?会议$"),
+    "ar": re.compile(r"^الجلسة\s+(?:العامة\s+)?(\S+(?:\s+و\S+)?)$"),
+}
+_BODY = {"zh": "安全理事会", "ar": "مجلس الأمن"}  # the Security Council's meeting records are S/PV.<number>
+_MEETING_SYMBOL = re.compile(r"/PV\.(\d+)$")
+_YEAR = re.compile(r"(?:19[4-9]|20\d)\d")
+_TIME = {"zh": re.compile(r"[上下]午|\d\s*时"), "ar": re.compile("الساعة")}
+_HEAD_DATE = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?!\d)")
+_SPACE = re.compile(r"\s")
+
+
+def _lines(text: str) -> list[str]:
+    return [s for s in (line.strip().strip("#*").strip() for line in text.splitlines()) if s]
+
+
+def _meeting_number(line: str, lang: str) -> str | None:
+    """7050 from a cover line '第七〇五〇次会议' / 'الجلسة ٧٠٥٠'."""
+    m = _MEETING[lang].match(line)
+    found = _NUMBERS[lang](m.group()) if m else []
+    return found[0] if found else None
+
+
+def _running_heads(lines: list[str]) -> list[tuple[str, str]]:
+    """(symbol, line) for the page heads: a symbol opening or closing lines at
+    least twice. A symbol cited in the text sits inside a sentence or in brackets."""
+    edges = [(s, line) for line in lines for s in symbols(line) if line.startswith(s) or line.endswith(s)]
+    counts = Counter(s for s, _ in edges)
+    return [(s, line) for s, line in edges if counts[s] >= 2]
+
+
+def own_symbols(text: str) -> set[str]:
+    """Symbols the document carries as its own: alone on a cover line, or in its page heads."""
+    lines = _lines(text)
+    alone = {s for s in lines[:FIRST_PAGE_LINES] if symbols(s) == [s]}
+    return alone | {s for s, _ in _running_heads(lines)}
+
+
+def meetings(text: str, lang: str) -> set[str]:
+    """Meeting numbers the document names as its own (cover page or own S/PV symbol)."""
+    out = {m.group(1) for m in map(_MEETING_SYMBOL.search, own_symbols(text)) if m}
+    first = _lines(text)[:FIRST_PAGE_LINES]
+    return out | {n for n in (_meeting_number(line, lang) for line in first) if n}
+
+
+def first_page_symbol(text: str, lang: str) -> str | None:
+    """The document's symbol from its first page: a symbol on a line of its own,
+    else S/PV.<n> for a Security Council meeting record ('第七〇五〇次会议')."""
+    first = _lines(text)[:FIRST_PAGE_LINES]
+    for line in first:
+        if symbols(line) == [line]:
+            return line
+    numbers = [n for n in (_meeting_number(line, lang) for line in first) if n]
+    if numbers and any(_BODY[lang] in line for line in first):
+        return f"S/PV.{numbers[0]}"
+    return None
+
+
+def meeting_months(text: str, lang: str) -> set[tuple[str, str]]:
+    """(year, month) of the meeting: from the cover's date-and-time line
+    ('2013年10月28日星期一上午10时举行') and the page heads' dd/mm/yyyy."""
+    lines = _lines(text)
+    out = {(y, f"m{int(m)}") for _, line in _running_heads(lines) for _, m, y in _HEAD_DATE.findall(ascii_digits(line))}
+    for line in lines[:FIRST_PAGE_LINES]:
+        if _TIME[lang].search(line):
+            found = _NUMBERS[lang](line)
+            out |= {(y, m) for y in found if _YEAR.fullmatch(y) for m in found if m.startswith("m")}
+    return out
+
+
+def _differ(what: str, zh_side: set[str], ar_side: set[str]) -> str | None:
+    """A reason when both sides have evidence and none of it is shared."""
+    if zh_side and ar_side and not zh_side & ar_side:
+        return f"{what} {', '.join(sorted(zh_side))} in the Chinese, {', '.join(sorted(ar_side))} in the Arabic"
+    return None
+
+
+def _documents(text: str) -> set[str]:
+    """Own symbols other than S/PV.<n>, which is compared as a meeting number."""
+    return {s for s in own_symbols(text) if not _MEETING_SYMBOL.search(s)}
+
+
+def _one_series(a: str, b: str) -> bool:
+    """A/67/L.5 and A/67/L.5/Rev.1: a converter that drops the end of a symbol must not cause a refusal."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+def _identity(zh_text: str, ar_text: str) -> str | None:
+    meeting = _differ("meeting", meetings(zh_text, "zh"), meetings(ar_text, "ar"))
+    if meeting:
+        return meeting
+    zh_side, ar_side = _documents(zh_text), _documents(ar_text)
+    if any(_one_series(a, b) for a in zh_side for b in ar_side):
+        return None
+    return _differ("document", zh_side, ar_side)
+
+
+def _dates(zh_text: str, ar_text: str) -> str | None:
+    def show(side: set[tuple[str, str]]) -> set[str]:
+        return {f"{y}-{m[1:].zfill(2)}" for y, m in side}
+
+    return _differ("meeting date", show(meeting_months(zh_text, "zh")), show(meeting_months(ar_text, "ar")))
+
+
+def _letters(text: str) -> int:
+    return len(text) - len(_SPACE.findall(text))
+
+
+def _length_ratio(zh_text: str, ar_text: str) -> str | None:
+    z, a = _letters(zh_text), _letters(ar_text)
+    if max(2.5 * z, a) < MIN_RATIO_EVIDENCE:
+        return None
+    ratio = a / max(z, 1)
+    low, high = RATIO_RANGE
+    if low <= ratio <= high:
+        return None
+    return f"the Arabic is {ratio:.1f} times as long as the Chinese (same documents: {low}–{high})"
+
+
+def _shared(what: str, zh_side: set[str], ar_side: set[str]) -> str | None:
+    """Too few items in common between two sets large enough to judge."""
+    needed, least = MIN_SHARED[what]
+    smaller = min(len(zh_side), len(ar_side))
+    if smaller < needed:
+        return None
+    common = len(zh_side & ar_side)
+    if common / smaller >= least:
+        return None
+    return f"only {common} of {smaller} {what} in common"
+
+
+def _cited_symbols(zh_text: str, ar_text: str) -> str | None:
+    return _shared("symbols", set(symbols(zh_text)), set(symbols(ar_text)))
+
+
+def _significant_numbers(text: str, lang: str) -> set[str]:
+    """Numbers of two digits or more: small ones (and Arabic words like أحد, 'one') are everywhere."""
+    return {n for n in _NUMBERS[lang](text) if not n.startswith("m") and len(n) >= 2}
+
+
+def _numbers(zh_text: str, ar_text: str) -> str | None:
+    return _shared("numbers", _significant_numbers(zh_text, "zh"), _significant_numbers(ar_text, "ar"))
+
+
+def _content(zh_text: str, ar_text: str) -> str | None:
+    """Cited symbols and numbers are weaker evidence: a refusal needs both to disagree,
+    since one version may cite by name what the other cites by symbol."""
+    symbols_reason, numbers_reason = _cited_symbols(zh_text, ar_text), _numbers(zh_text, ar_text)
+    if symbols_reason and numbers_reason:
+        return f"{symbols_reason}; {numbers_reason}"
+    return None
+
+
+CHECKS: tuple[Callable[[str, str], str | None], ...] = (_identity, _dates, _length_ratio, _content)
+
+
+def check_same_document(zh_text: str, ar_text: str) -> str | None:
+    """Why the two texts are not the same document, or None when nothing says so."""
+    for check in CHECKS:
+        reason = check(zh_text, ar_text)
+        if reason:
+            return f"not the same document: {reason}"
+    return None

@@ -1,0 +1,122 @@
+"""Plain data passed between the pipeline stages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-empty source line after cleaning: verbatim text minus markdown marks."""
+
+    number: int  # 1-based line number in the source file
+    text: str
+    mark: str = ""  # "title" for a markdown heading, "item" for a list bullet
+
+
+@dataclass
+class Segment:
+    """A sentence (or a heading, or a list entry) of one language.
+
+    `lines` are the source line numbers it was taken from; a sentence repaired
+    across a page break spans two or more lines. `joints` are the offsets in
+    `text` where such a repair glued two lines together: a later stage may cut
+    the segment there again when the two halves belong to different places.
+    """
+
+    text: str
+    lines: tuple[int, ...]
+    kind: str = "sentence"  # "sentence", "heading" or "item" (list entry)
+    joints: tuple[int, ...] = ()
+    open_end: bool = False  # ends without sentence-final punctuation
+    index: int = -1  # position in the document's segment list
+    chain: int = -1  # the repaired sentence this piece belongs to (pieces share it)
+
+
+def same_sentence(prev: Segment, seg: Segment) -> bool:
+    """Whether a piece continues the one before it: pieces of one repaired sentence,
+    or a sentence piece that stopped mid-sentence followed by another."""
+    return prev.chain == seg.chain or (prev.open_end and prev.kind == seg.kind == "sentence")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """What a speaker heading says: role, name, affiliation, interpretation marker."""
+
+    heading: str
+    role: str | None = None  # "president", "secretary-general", ... or None
+    name: str = ""
+    affiliation: str = ""  # country or organisation as written
+    language: str | None = None  # language the speech was given in (ISO 639-1)
+
+
+@dataclass
+class Turn:
+    """A speaker's turn: its heading segment (None for the opening) and body."""
+
+    speaker: Speaker | None
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return sum(len(s.text) for s in self.segments)
+
+
+@dataclass
+class Bead:
+    """Zero or more Chinese segments aligned with zero or more Arabic segments."""
+
+    zh: list[Segment]
+    ar: list[Segment]
+    score: float
+    turn: int
+    speaker_zh: str = ""
+    speaker_ar: str = ""
+    moved: bool = False
+
+    @property
+    def type(self) -> str:
+        return f"{len(self.zh)}-{len(self.ar)}"
+
+    @property
+    def zh_text(self) -> str:
+        return " ".join(s.text for s in self.zh)
+
+    @property
+    def ar_text(self) -> str:
+        return " ".join(s.text for s in self.ar)
+
+    @property
+    def zh_lines(self) -> list[int]:
+        return sorted({n for s in self.zh for n in s.lines})
+
+    @property
+    def ar_lines(self) -> list[int]:
+        return sorted({n for s in self.ar for n in s.lines})
+
+
+@dataclass
+class Alignment:
+    """The result of `aligner.align`: beads in Chinese reading order, plus counts."""
+
+    beads: list[Bead]
+    turns_zh: int
+    turns_ar: int
+    turns_aligned: int
+    moves: list[dict] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        by_type: dict[str, int] = {}
+        for b in self.beads:
+            by_type[b.type] = by_type.get(b.type, 0) + 1
+        linked = [b for b in self.beads if b.zh and b.ar]
+        return {
+            "turns_zh": self.turns_zh,
+            "turns_ar": self.turns_ar,
+            "turns_aligned": self.turns_aligned,
+            "beads": len(self.beads),
+            "by_type": dict(sorted(by_type.items())),
+            "unaligned_zh": sum(len(b.zh) for b in self.beads if not b.ar),
+            "unaligned_ar": sum(len(b.ar) for b in self.beads if not b.zh),
+            "moved": len(self.moves),
+            "mean_score": round(sum(b.score for b in linked) / len(linked), 4) if linked else 0.0,
+        }

@@ -1,0 +1,183 @@
+"""Read a source file: decode it and clean each line of converter debris."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import detect
+from .anchors import INVISIBLE
+from .model import Line
+
+
+class InputError(Exception):
+    """Bad input the user can fix; the CLI prints it on one line and exits with 2."""
+
+
+# Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = {
+    b"\xff\xfe\x00\x00": "utf-32-le",
+    b"\x00\x00\xfe\xff": "utf-32-be",
+    b"\xef\xbb\xbf": "utf-8-sig",
+    b"\xff\xfe": "utf-16-le",
+    b"\xfe\xff": "utf-16-be",
+}
+# Legacy encodings, each with the language whose letters a right decoding yields.
+_LEGACY = {"gb18030": "zh", "cp1256": "ar", "iso-8859-6": "ar"}
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a DOCX (ZIP) file",
+    b"\xd0\xcf\x11\xe0": "an old Word/Office file",
+    b"{\\rtf": "an RTF file",
+}
+_CORRUPT_UTF8 = 20  # more valid UTF-8 characters than this per bad byte: corrupt UTF-8, not a legacy encoding
+
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MARKDOWN_EMPHASIS = re.compile(r"\*{2,3}|(?<!\w)__|__(?!\w)")
+_LIST_BULLET = re.compile(r"^\s*[-•▪]\s+")
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
+
+
+def decode(data: bytes, lang: str, name: str = "input", encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes to text, returning (text, encoding used).
+
+    Refuses binary files first, so a PDF is never read as text. Then: the
+    encoding given, else a byte-order mark, else UTF-8, else the legacy
+    encoding whose decoding looks most like Chinese or Arabic text (GB18030,
+    Windows-1256, ISO-8859-6; those usual for `lang` win a tie). Every legacy
+    encoding is tried whatever `lang` says, so that a Chinese file given as
+    the Arabic one is decoded right and then reported as swapped.
+    """
+    for magic, what in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(f"{name}: this is {what}, not text; convert it to plain text first")
+    if encoding:
+        text, used = _decode_as(data, encoding, name), encoding
+    else:
+        text, used = _detect(data, lang, name)
+    return text.removeprefix("\ufeff"), used
+
+
+def _decode_as(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{name}: not valid {encoding} (byte {e.start}: {e.reason})") from None
+
+
+def _detect(data: bytes, lang: str, name: str) -> tuple[str, str]:
+    """(text, encoding) when no encoding was given: byte-order mark, UTF-8, then legacy encodings."""
+    for bom, enc in _BOMS.items():
+        if data.startswith(bom):
+            return _decode_as(data[len(bom):], enc, name), enc
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary data (NUL bytes), not text; give a plain-text file")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as e:
+        if _mostly_utf8(data):
+            raise InputError(f"{name}: broken UTF-8 (byte {e.start}: {e.reason}); repair the file") from None
+    return _legacy(data, lang, name)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid multi-byte UTF-8 with a few bad bytes: a damaged file, which a legacy decoding would garble."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return sum(1 for c in text if c > "\x7f") - bad > _CORRUPT_UTF8 * bad
+
+
+def _legacy(data: bytes, lang: str, name: str) -> tuple[str, str]:
+    """The legacy decoding with the most letters of its language and the fewest unlikely characters."""
+    best: tuple[int, str, str] | None = None
+    for enc in sorted(_LEGACY, key=lambda e: _LEGACY[e] != lang):  # stable: ties go to `lang`'s encodings
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        fit = detect.fitness(text, _LEGACY[enc])
+        if best is None or fit > best[0]:
+            best = (fit, text, enc)
+    if best is None or best[0] <= 0:
+        raise InputError(f"{name}: unknown text encoding (not UTF-8, GB18030, Windows-1256 or ISO-8859-6); "
+                         f"name it with --encoding-{lang}")
+    return best[1], best[2]
+
+
+def _load(path: str | Path, lang: str, encoding: str | None) -> tuple[str, str]:
+    """Read and decode a file, with clear errors for what a user can get wrong."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not a text file")
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror})") from None
+    text, enc = decode(data, lang, str(p), encoding)
+    if not text.strip():
+        raise InputError(f"{p}: the file holds only whitespace" if text else f"{p}: the file is empty")
+    return text, enc
+
+
+def _require(path: str | Path, lang: str, found: str) -> None:
+    """Refuse a file whose letters say it is not in `lang` (detect.language_of found `found`)."""
+    if found != lang:
+        raise InputError(f"{path}: expected {detect.NAMES[lang]} text, but this is {detect.NAMES[found]}")
+
+
+def read_file(path: str | Path, lang: str, encoding: str | None = None) -> tuple[str, str]:
+    """Read, decode and check that the file is in `lang`; returns (text, encoding used)."""
+    text, enc = _load(path, lang, encoding)
+    _require(path, lang, detect.language_of(text))
+    return text, enc
+
+
+def read_pair(zh_path: str | Path, ar_path: str | Path, zh_encoding: str | None = None,
+              ar_encoding: str | None = None) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Read the Chinese and the Arabic file: ((text, encoding), (text, encoding)).
+
+    Both are read before either language is checked, so that two files given
+    the wrong way round are reported as swapped rather than as one bad file.
+    """
+    zh_text, zh_enc = _load(zh_path, "zh", zh_encoding)
+    ar_text, ar_enc = _load(ar_path, "ar", ar_encoding)
+    zh_found, ar_found = detect.language_of(zh_text), detect.language_of(ar_text)
+    if (zh_found, ar_found) == ("ar", "zh"):
+        raise InputError(f"{zh_path} is Arabic and {ar_path} is Chinese: swap the two arguments "
+                         "(the Chinese file comes first)")
+    _require(zh_path, "zh", zh_found)
+    _require(ar_path, "ar", ar_found)
+    return (zh_text, zh_enc), (ar_text, ar_enc)
+
+
+def clean_line(raw: str) -> tuple[str, str]:
+    """Strip markdown marks a PDF converter leaves and collapse blank runs.
+
+    Returns the text and what the marks said about the line ("title",
+    "item" or ""), since a title or a list entry never continues a sentence.
+    """
+    if _MARKDOWN_HEADING.match(raw):
+        mark = "title"
+    elif _LIST_BULLET.match(raw) or "\t" in raw.strip():
+        mark = "item"  # a bullet, or a table row whose columns the converter kept as tabs
+    else:
+        mark = ""
+    s = _MARKDOWN_HEADING.sub("", raw)
+    s = _LIST_BULLET.sub("", s)
+    s = _MARKDOWN_EMPHASIS.sub("", s)
+    return _SPACES.sub(" ", s).strip(), mark
+
+
+def lines_of(text: str) -> list[Line]:
+    """The cleaned lines of a text, numbered as in the source (from 1); a line of
+    nothing but spaces and invisible marks (bidi, zero-width, tatweel) is empty."""
+    out = []
+    text = text.removeprefix("\ufeff")  # a byte-order mark is no part of the first line
+    for n, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        s, mark = clean_line(raw)
+        if INVISIBLE.sub("", s).strip():
+            out.append(Line(n, s, mark))
+    return out

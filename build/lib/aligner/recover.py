@@ -1,0 +1,487 @@
+"""Recover text that PDF extraction put out of order (non-monotonic alignment).
+
+After the monotone pass, weak beads are dissolved and every segment left
+unaligned becomes an orphan. Orphans form runs (maximal stretches of adjacent
+orphans, in each language's source order). Runs of one language are matched
+with runs of the other anywhere in the document by local alignment, best
+match first; candidates come from an index of the runs' anchors, so the work
+stays near-linear. A run may match only in part: what is left forms new runs.
+Then fragments cut at a page break are glued to the bead whose side ends
+mid-sentence, when that makes the bead a better translation. Lists come out
+as sets for free: each entry is a run of one that meets its partner by name.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from bisect import bisect_left
+from collections import defaultdict
+
+from . import costs
+from .costs import SKIP
+from .cues import shared_gain
+from .dp import best_local_path
+from .model import Bead, Segment
+
+DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
+PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
+IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
+CANDIDATES = 4  # runs of the other language tried per run
+QUERY_ANCHORS = 12  # a run looks for partners through its strongest anchors only
+POSTINGS = 200  # anchors found in more runs than this are not used to find partners
+NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
+MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
+REJOIN_GAIN = 3.0  # a fragment re-joins a sentence only if its bead gains this much
+JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followed in the source
+DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
+DISTANCE_SCALE = 30.0  # source lines within which displacement costs little
+ROUNDS = 6  # rounds of fragment moves
+SWAP_WINDOW = 60  # source lines around a piece searched for a better bead
+SWAP_ROUNDS = 3  # rounds of head and tail moves per language
+SWAP_GAIN = 3.0  # a piece changes bead only if the two beads gain this much
+JOIN_WINDOW = 300  # source lines around a fragment searched for its continuation
+_ROUNDING = 1e-9  # margin for float rounding when a bound rules a candidate out
+
+
+class _Runs:
+    """The live orphan runs of one language, with an anchor index over them."""
+
+    def __init__(self, ctx, lang: str):
+        self.ctx, self.lang = ctx, lang
+        self.runs: dict[int, list[Segment]] = {}
+        self.index: dict[str, set[int]] = defaultdict(set)
+        self.slots: dict[int, tuple[int, int]] = {}
+        self.by_neighbour: dict[tuple[int, int], set[int]] = defaultdict(set)  # (before|after, bead) -> runs
+
+    def add(self, rid: int, segs: list[Segment], slot: tuple[int, int]) -> None:
+        self.runs[rid], self.slots[rid] = segs, slot
+        for key in enumerate(slot):
+            if key[1] >= 0:
+                self.by_neighbour[key].add(rid)
+        for a in self.anchors(segs):
+            self.index[a].add(rid)
+
+    def remove(self, rid: int) -> None:
+        for a in self.anchors(self.runs[rid]):
+            self.index[a].discard(rid)
+        for key in enumerate(self.slots[rid]):
+            self.by_neighbour[key].discard(rid)
+        del self.runs[rid], self.slots[rid]
+
+    def anchors(self, segs: list[Segment]) -> set[str]:
+        doc = self.ctx.zh if self.lang == "zh" else self.ctx.ar
+        return {a for s in segs for a in doc.feats[s.index].anchors}
+
+
+def _runs_of(orphans: list[Segment]) -> list[list[Segment]]:
+    """Maximal stretches of orphans adjacent in source order (indices consecutive),
+    cut where a line stopping mid-sentence was glued to the next: after a
+    displaced break the next line may belong anywhere."""
+    out: list[list[Segment]] = []
+    for s in sorted(orphans, key=lambda s: s.index):
+        if out and s.index == out[-1][-1].index + 1 and not out[-1][-1].open_end:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    chunks = []
+    for run in out:
+        chunks += [run[k:k + MAX_RUN] for k in range(0, len(run), MAX_RUN)]
+    return chunks
+
+
+def _slot(run: list[Segment], anchored: list[int]) -> tuple[int, int]:
+    """The aligned neighbours of a run: indices (in `anchored`, sorted) before and after it."""
+    k = bisect_left(anchored, run[0].index)
+    return (anchored[k - 1] if k else -1, anchored[k] if k < len(anchored) else -1)
+
+
+def recover_displaced(ctx, beads: list[Bead]) -> list[Bead]:
+    """Re-place orphan and weakly aligned segments across the whole document;
+    returns the beads in Chinese reading order."""
+    home = _homes(beads)
+    keep = [bool(b.zh and b.ar) and (_is_heading(b) or not _is_weak(beads, k)) for k, b in enumerate(beads)]
+    kept = [b for b, k in zip(beads, keep) if k]
+    zh_orphans = [s for b, k in zip(beads, keep) if not k for s in b.zh]
+    ar_orphans = [s for b, k in zip(beads, keep) if not k for s in b.ar]
+
+    new_pairs = _match_runs(ctx, kept, zh_orphans, ar_orphans)
+    placed_zh = {s.index for z, _ in new_pairs for s in z}
+    placed_ar = {s.index for _, a in new_pairs for s in a}
+    pairs = [(b.zh, b.ar) for b in kept] + new_pairs
+    left_zh = [s for s in zh_orphans if s.index not in placed_zh]
+    left_ar = [s for s in ar_orphans if s.index not in placed_ar]
+    pairs, left_zh, left_ar = _rejoin_fragments(ctx, pairs, left_zh, left_ar)
+    pairs = _swap_joint_pieces(ctx, pairs)
+
+    out = [_rebuild(ctx, z, a, home) for z, a in pairs]
+    out += [_rebuild(ctx, [s], [], home) for s in left_zh]
+    out += [_rebuild(ctx, [], [s], home) for s in left_ar]
+    return _reading_order(out)
+
+
+def _is_weak(beads: list[Bead], k: int) -> bool:
+    """A low-confidence bead near unaligned text: the sign of a displacement nearby."""
+    if beads[k].score >= DISSOLVE:
+        return False
+    near = beads[max(0, k - NEAR): k + NEAR + 1]
+    return any(not (b.zh and b.ar) for b in near)
+
+
+def _is_heading(b: Bead) -> bool:
+    return b.zh[0].kind == "heading" and b.ar[0].kind == "heading"
+
+
+def _homes(beads: list[Bead]) -> dict[tuple[str, int], tuple[int, str, str]]:
+    """Where each segment sat in the monotone pass: its turn and speakers."""
+    home = {}
+    for b in beads:
+        for s in b.zh:
+            home[("zh", s.index)] = (b.turn, b.speaker_zh, b.speaker_ar)
+        for s in b.ar:
+            home[("ar", s.index)] = (b.turn, b.speaker_zh, b.speaker_ar)
+    return home
+
+
+def _rebuild(ctx, zs: list[Segment], as_: list[Segment], home) -> Bead:
+    key = ("zh", zs[0].index) if zs else ("ar", as_[0].index)
+    turn, speaker_zh, speaker_ar = home[key]
+    return ctx.bead(zs, as_, turn, (speaker_zh, speaker_ar))
+
+
+def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[list[Segment], list[Segment]]]:
+    """Greedy best-first local alignment of Chinese runs against Arabic runs."""
+    anchored_zh = sorted(s.index for b in kept for s in b.zh)
+    anchored_ar = sorted(s.index for b in kept for s in b.ar)
+    # a slot is named by the bead holding the aligned neighbour, so both sides compare
+    bead_of_zh = {s.index: k for k, b in enumerate(kept) for s in b.zh}
+    bead_of_ar = {s.index: k for k, b in enumerate(kept) for s in b.ar}
+
+    def slot(run, anchored, bead_of):
+        before, after = _slot(run, anchored)
+        return (bead_of.get(before, -1), bead_of.get(after, -1))
+
+    zh_runs, ar_runs = _Runs(ctx, "zh"), _Runs(ctx, "ar")
+    ids = itertools.count()
+    for run in _runs_of(zh_orphans):
+        zh_runs.add(next(ids), run, slot(run, anchored_zh, bead_of_zh))
+    for run in _runs_of(ar_orphans):
+        ar_runs.add(next(ids), run, slot(run, anchored_ar, bead_of_ar))
+
+    heap: list = []
+    tie = itertools.count()
+
+    expected_lines: dict[int, list[int]] = {}  # Chinese run -> the Arabic lines its neighbours put its Arabic near
+
+    def displacement(zid: int, aid: int) -> float:
+        """Penalty for the Arabic run's distance from where the Chinese gap's neighbours put its Arabic."""
+        expected = expected_lines.get(zid)
+        if expected is None:
+            zslot = zh_runs.slots[zid]
+            expected = expected_lines[zid] = ([kept[k].ar_lines[-1] for k in zslot[:1] if k >= 0]
+                                              + [kept[k].ar_lines[0] for k in zslot[1:] if k >= 0])
+        line = ar_runs.runs[aid][0].lines[0]
+        return distance_penalty(min(expected, key=lambda e: abs(e - line)), line) if expected else 0.0
+
+    considered: set[tuple[int, int]] = set()
+
+    def consider(zid: int, aid: int) -> None:
+        if (zid, aid) in considered:  # found from both sides: its match is on the heap already
+            return
+        considered.add((zid, aid))
+        zs, as_ = zh_runs.runs[zid], ar_runs.runs[aid]
+        total, path = best_local_path(len(zs), len(as_), ctx.scorer([[p] for p in zs], [[p] for p in as_], True))
+        zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
+        if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
+            total += IN_PLACE
+        total -= displacement(zid, aid)
+        if total >= PLACE_MIN and path:
+            heapq.heappush(heap, (-total, next(tie), zid, aid, path))
+
+    def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:
+        """The runs of the other language sharing most anchor weight, less a penalty for distance."""
+        weight: dict[int, float] = defaultdict(float)
+        strongest = sorted(mine.anchors(mine.runs[rid]), key=lambda a: (-ctx.weights[a], a))[:QUERY_ANCHORS]
+        for a in strongest:  # a bounded query keeps the search near-linear in long documents
+            postings = other.index.get(a, ())
+            if len(postings) > POSTINGS:
+                continue  # an anchor in so many runs says little about where this one belongs
+            w = ctx.weights[a]
+            for oid in postings:
+                weight[oid] += w
+        # the runs with the most weight, and all those tied with the last of them: the nearest wins a tie
+        top = heapq.nlargest(4 * CANDIDATES, weight.values())
+        shortlist = {oid: w for oid, w in weight.items() if w >= top[-1]} if top else {}
+        for oid in shortlist:
+            shortlist[oid] -= displacement(rid, oid) if mine is zh_runs else displacement(oid, rid)
+        for key in enumerate(mine.slots[rid]):  # the runs in the same place are always tried
+            for oid in other.by_neighbour.get(key, ()):
+                shortlist[oid] = shortlist.get(oid, 0.0) + 1e6
+        return [oid for oid, _ in sorted(shortlist.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]]
+
+    def seed(rid: int, lang: str) -> None:
+        if lang == "zh":
+            for aid in candidates(rid, zh_runs, ar_runs):
+                consider(rid, aid)
+        else:
+            for zid in candidates(rid, ar_runs, zh_runs):
+                consider(zid, rid)
+
+    for zid in list(zh_runs.runs):
+        seed(zid, "zh")
+    for aid in list(ar_runs.runs):
+        seed(aid, "ar")
+
+    placed: list[tuple[list[Segment], list[Segment]]] = []
+    while heap:
+        _, _, zid, aid, path = heapq.heappop(heap)
+        if zid not in zh_runs.runs or aid not in ar_runs.runs:
+            continue
+        zs, as_ = zh_runs.runs[zid], ar_runs.runs[aid]
+        used_z, used_a = set(), set()
+        for i0, i1, j0, j1 in path:
+            if i1 > i0 and j1 > j0:
+                placed.append((zs[i0:i1], as_[j0:j1]))
+                used_z.update(range(i0, i1))
+                used_a.update(range(j0, j1))
+        zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
+        zh_runs.remove(zid)
+        ar_runs.remove(aid)
+        for rest in _runs_of([s for k, s in enumerate(zs) if k not in used_z]):
+            rid = next(ids)
+            zh_runs.add(rid, rest, zslot)
+            seed(rid, "zh")
+        for rest in _runs_of([s for k, s in enumerate(as_) if k not in used_a]):
+            rid = next(ids)
+            ar_runs.add(rid, rest, aslot)
+            seed(rid, "ar")
+    return placed
+
+
+def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
+    """Re-join sentences broken at a displaced page or column break.
+
+    The segmenter glued every line that stops mid-sentence to the next line;
+    where the converter displaced text, that next line is the wrong one. So
+    every such joint is undone: the continuation is cut from its bead, and
+    each fragment ending mid-sentence (a head) takes the free fragment (a
+    tail: a cut continuation, or an unaligned piece that opens a line) that
+    raises its bead's score most, best pairs first, in rounds. Correct joints
+    come back as they were (helped by JOINT_PRIOR); displaced ones find their
+    partner wherever it is.
+    """
+    beads = [[list(z), list(a)] for z, a in pairs]
+    docs = (ctx.zh, ctx.ar)
+
+    def value(z: list[Segment], a: list[Segment]) -> float:
+        return ctx.score(z, a, remember=False) if z and a else -SKIP * (len(z) + len(a))
+
+    def starts_line(seg: Segment, side: int) -> bool:  # a continuation can only open a line
+        segs = docs[side].segments
+        return seg.index == 0 or segs[seg.index - 1].lines[-1] != seg.lines[0]
+
+    free: list[list[Segment]] = [[], []]
+    unplaced: list[list[Segment]] = [[], []]
+    for side, left in ((0, left_zh), (1, left_ar)):
+        segs = docs[side].segments
+        for b in beads:
+            kept = []
+            for k, s in enumerate(b[side]):
+                if k and b[side][k - 1].index == s.index - 1 and segs[s.index - 1].chain == s.chain:
+                    free[side].append(s)  # a continuation glued in source order: undo the joint
+                else:
+                    kept.append(s)
+            b[side] = kept
+        for s in left:
+            (free if starts_line(s, side) else unplaced)[side].append(s)
+
+    active = None  # beads whose options may have changed: all at first, then those a round grew
+    for _ in range(ROUNDS):
+        options = []
+        for side in (0, 1):
+            by_line = sorted(free[side], key=lambda t: (t.lines[0], t.index))
+            lines = [t.lines[0] for t in by_line]
+            lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
+            for k, b in enumerate(beads):
+                if not b[1 - side] or (active is not None and k not in active):
+                    continue  # an unchanged bead has no option left: its tails were taken or too weak
+                parts = ctx.parts(*b)
+                base = costs.bead_total(*parts)
+                same_side, other_side = ctx.side(lang, b[side]), ctx.side(other, b[1 - side])
+                for pos, h in enumerate(b[side]):
+                    if not h.open_end:
+                        continue
+                    lo = bisect_left(lines, h.lines[-1] - JOIN_WINDOW)
+                    hi = bisect_left(lines, h.lines[-1] + JOIN_WINDOW + 1)
+                    for t in by_line[lo:hi]:  # a continuation lies within a few pages
+                        bonus = SKIP + (JOINT_PRIOR if t.index == h.index + 1 else 0.0)
+                        tail = ctx.single(lang, t)
+                        bound = costs.growth_bound(parts, tail.mass, shared_gain(tail, same_side, other_side))
+                        if bound + bonus - distance_penalty(h.lines[-1], t.lines[0]) <= REJOIN_GAIN - _ROUNDING:
+                            continue  # cannot gain enough: skip scoring it
+                        grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
+                        gain = value(*((grown, b[1]) if side == 0 else (b[0], grown))) - base + SKIP
+                        if t.index == h.index + 1:
+                            gain += JOINT_PRIOR  # the joint as the segmenter made it is usually right
+                        gain -= distance_penalty(h.lines[-1], t.lines[0])
+                        if gain > REJOIN_GAIN:
+                            options.append((-gain, side, k, pos, t.index))
+        if not options:
+            break
+        options.sort()
+        used_beads: set[int] = set()
+        used_tails: set[tuple[int, int]] = set()
+        for _, side, k, pos, t_index in options:
+            if k in used_beads or (side, t_index) in used_tails:
+                continue
+            tail = next(t for t in free[side] if t.index == t_index)
+            free[side].remove(tail)
+            beads[k][side].insert(pos + 1, tail)
+            used_beads.add(k)
+            used_tails.add((side, t_index))
+        active = used_beads
+    pairs = [(z, a) for z, a in beads if z and a]
+    left_zh = free[0] + unplaced[0] + [s for z, a in beads if not a for s in z]
+    left_ar = free[1] + unplaced[1] + [s for z, a in beads if not z for s in a]
+    return pairs, left_zh, left_ar
+
+
+def distance_penalty(line_a: int, line_b: int) -> float:
+    """Converters displace text within a page or two: the farther apart, the less likely."""
+    return DISTANCE_WEIGHT * math.log1p(abs(line_a - line_b) / DISTANCE_SCALE)
+
+
+def _swap_joint_pieces(ctx, pairs):
+    """Move a piece of a repaired sentence (a head or a tail) to another bead nearby
+    when both beads read better for it: a displaced head may sit with a tail that
+    matched its bead too well for the re-joining to undo."""
+    beads = [[list(z), list(a)] for z, a in pairs]
+    for side, doc in ((1, ctx.ar), (0, ctx.zh)):
+        active = None  # every bead in the first round; then only those a move changed
+        for _ in range(SWAP_ROUNDS):
+            active = _swap_round(ctx, beads, side, doc.segments, active)
+            if not active:
+                break
+    return [(z, a) for z, a in beads]
+
+
+def _joint_piece(p: Segment, segs: list[Segment]) -> bool:
+    """A piece at a break: it stops mid-sentence, or opens a line after one that did
+    (whether or not the segmenter glued the two)."""
+    before = p.index > 0 and segs[p.index - 1].open_end and segs[p.index - 1].lines[-1] != p.lines[0]
+    return p.open_end or before
+
+
+def _with_side(bead, side: int, segs: list[Segment]):
+    return (segs, bead[1]) if side == 0 else (bead[0], segs)
+
+
+def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | None) -> set[int]:
+    """One round of moves on one language's side, best first; returns the beads it changed.
+
+    Only moves from or to a bead in `active` (None: all) are tried: a move between two
+    beads that the last round left as they were gains what it gained then, too little."""
+    lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
+    where = sorted((min(s.lines[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
+    lines = [w[0] for w in where]
+    parts = [ctx.parts(*b) for b in beads]
+    scores = [costs.bead_total(*p) for p in parts]
+    sides: dict[int, tuple] = {}  # bead -> its (same, other) sides, when first needed
+    moves = []
+    for k, b in enumerate(beads):
+        if len(b[side]) < 2:
+            continue
+        for p in b[side]:
+            if not _joint_piece(p, segs):
+                continue
+            loss = scores[k] - ctx.score(*_with_side(b, side, [q for q in b[side] if q is not p]))
+            piece = ctx.single(lang, p)
+            lo = bisect_left(lines, p.lines[0] - SWAP_WINDOW)
+            hi = bisect_left(lines, p.lines[0] + SWAP_WINDOW + 1)
+            for _, d in where[lo:hi]:
+                if d == k or (active is not None and k not in active and d not in active):
+                    continue
+                if d not in sides:
+                    sides[d] = (ctx.side(lang, beads[d][side]), ctx.side(other, beads[d][1 - side]))
+                bound = costs.growth_bound(parts[d], piece.mass, shared_gain(piece, *sides[d]))
+                if bound - loss <= SWAP_GAIN - _ROUNDING:
+                    continue  # cannot gain enough: skip scoring it
+                grown = sorted(beads[d][side] + [p], key=lambda s: s.index)
+                gain = ctx.score(*_with_side(beads[d], side, grown), remember=False) - scores[d] - loss
+                if gain > SWAP_GAIN:
+                    moves.append((-gain, p.index, k, d))
+    moves.sort()
+    touched: set[int] = set()
+    for _, pi, src, dst in moves:
+        if src in touched or dst in touched:
+            continue
+        p = next(q for q in beads[src][side] if q.index == pi)
+        beads[src][side] = [q for q in beads[src][side] if q is not p]
+        beads[dst][side] = sorted(beads[dst][side] + [p], key=lambda s: s.index)
+        touched.update((src, dst))
+    return touched
+
+
+def reading_sort(segs: list[Segment]) -> list[Segment]:
+    """For display: a side that ends mid-sentence starts with that piece instead,
+    since its continuation was displaced before it in the source."""
+    if len(segs) > 1 and segs[-1].open_end:
+        return [segs[-1], *segs[:-1]]
+    return segs
+
+
+def _reading_order(beads: list[Bead]) -> list[Bead]:
+    """Chinese order; an Arabic-only bead follows the bead of the Arabic before it."""
+    with_zh = sorted((b for b in beads if b.zh), key=lambda b: min(s.index for s in b.zh))
+    key_of_ar: dict[int, int] = {}
+    for pos, b in enumerate(with_zh):
+        for s in b.ar:
+            key_of_ar[s.index] = pos
+    ar_only = sorted((b for b in beads if not b.zh), key=lambda b: b.ar[0].index)
+    ar_indices = sorted(key_of_ar)
+    slots: dict[int, list[Bead]] = defaultdict(list)
+    for b in ar_only:
+        k = bisect_left(ar_indices, b.ar[0].index)
+        slots[key_of_ar[ar_indices[k - 1]] if k else -1].append(b)
+    out = list(slots.get(-1, []))
+    for pos, b in enumerate(with_zh):
+        out.append(b)
+        out += slots.get(pos, [])
+    return out
+
+
+def mark_moves(beads: list[Bead]) -> list[dict]:
+    """Flag beads whose Arabic breaks source order: those off the longest
+    increasing run of Arabic positions (in Chinese reading order), and those
+    whose Arabic pieces are not a run of the source (a fragment joined from elsewhere)."""
+    seq = [(k, min(s.index for s in b.ar)) for k, b in enumerate(beads) if b.zh and b.ar]
+    keep = _longest_increasing([v for _, v in seq])
+    moves = []
+    for n, (k, _) in enumerate(seq):
+        pieces = [s.index for s in beads[k].ar]
+        joined = any(b != a + 1 for a, b in zip(pieces, pieces[1:]))
+        if n not in keep or joined:
+            b = beads[k]
+            b.moved = True
+            moves.append({"bead": k, "ar_lines": b.ar_lines, "zh_lines": b.zh_lines, "placed_after_bead": k - 1})
+    return moves
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence (patience sorting)."""
+    tails: list[int] = []
+    tail_pos: list[int] = []
+    prev = [-1] * len(values)
+    for i, v in enumerate(values):
+        k = bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_pos.append(i)
+        else:
+            tails[k], tail_pos[k] = v, i
+        prev[i] = tail_pos[k - 1] if k else -1
+    out, i = set(), tail_pos[-1] if tail_pos else -1
+    while i >= 0:
+        out.add(i)
+        i = prev[i]
+    return out

@@ -1,0 +1,201 @@
+"""Bead scores for every cell a DP will visit, computed at once with numpy.
+
+The DP asks for the score of each bead shape at each cell of its band: some
+hundred thousand beads for one meeting record. Scoring them one by one in
+Python was most of the aligner's run time. Here the sides of all beads are
+read off cumulative sums (length, anchor mass, list entries, open ends, the
+sentences a run of pieces makes), and the shared anchor weight of every pair
+of spans in a block of rows is a matrix product: with anchor counts
+c_z and c_a and weight w, min(c_z, c_a) * w is the sum over t >= 1 of
+[c_z >= t] [c_a >= t] w, a bilinear form. The parts are added up by
+costs.bead_total, as costs.bead_score adds up those of a single bead (tests
+check that the two agree).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import costs
+from .dp import BEADS
+from .model import Segment, same_sentence
+
+SPAN = max(max(b) for b in BEADS)  # units a side of a bead may take
+BLOCK = 64  # DP rows scored together: bounds the size of the matrices
+TWO_SIDED = tuple(b for b in BEADS if all(b))  # the bead shapes with both sides
+_SHAPE_Z, _SHAPE_A = np.array([z for z, _ in TWO_SIDED]), np.array([a for _, a in TWO_SIDED])
+
+
+class ScoringSide:
+    """One language's units, as cumulative sums over its pieces, for span arithmetic."""
+
+    def __init__(self, ctx, lang: str, units: Sequence[Sequence[Segment]], by_chains: bool):
+        segs = [s for u in units for s in u]
+        starts = np.cumsum([0] + [len(u) for u in units]).tolist()
+        sides = [ctx.single(lang, s) for s in segs]
+        self.anchors: list[np.ndarray] = []  # per unit: ids of its anchors (positive weight), sorted
+        self.counts: list[np.ndarray] = []  # per unit: their counts
+        self.names: list[np.ndarray] = []  # per unit: lexicon ids of the states and bodies named, sorted
+        for k in range(len(units)):
+            parts = [ctx.arrays(lang, seg) for seg in segs[starts[k]:starts[k + 1]]]
+            if len(parts) == 1:
+                anchors, counts, names = parts[0]
+            else:
+                anchors, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+                counts = np.bincount(where, weights=np.concatenate([p[1] for p in parts]), minlength=len(anchors))
+                names = np.unique(np.concatenate([p[2] for p in parts]))
+            self.anchors.append(anchors)
+            self.counts.append(counts)
+            self.names.append(names)
+        mass = [one.mass for one in sides]
+        new_chain = [1] + [0 if same_sentence(p, s) else 1 for p, s in zip(segs, segs[1:])]
+
+        def cumulative(values) -> np.ndarray:
+            return np.concatenate(([0], np.cumsum(np.asarray(values, dtype=float))))
+
+        self.starts = np.array(starts)
+        self.by_chains = by_chains
+        self._length = cumulative([one.length for one in sides])
+        self._mass = cumulative(mass)
+        self._entries = cumulative([one.entries for one in sides])
+        self._open = cumulative([s.open_end for s in segs])
+        self._open_each = np.asarray([s.open_end for s in segs] or [0], dtype=float)
+        self._named = cumulative([bool(one.names) for one in sides])
+        self._chains = cumulative(new_chain)
+
+    def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
+        """Length, mass, entries, open ends inside, sentence count and whether it names
+        anything, of the spans of k units starting at units `first` (arrays alike)."""
+        s0, s1 = self.starts[first], self.starts[first + k]
+        shape = 1 + self._chains[s1] - self._chains[s0 + 1] if self.by_chains else k
+        return {
+            "length": self._length[s1] - self._length[s0],
+            "mass": self._mass[s1] - self._mass[s0],
+            "entries": self._entries[s1] - self._entries[s0],
+            "open": self._open[s1] - self._open[s0] - self._open_each[s1 - 1],
+            "shape": shape.astype(int),
+            "named": self._named[s1] - self._named[s0] > 0,
+        }
+
+
+def _cumulative_counts(keys: list[np.ndarray], counts: list[np.ndarray] | None, columns: np.ndarray,
+                       lo: int, hi: int) -> np.ndarray:
+    """Running sums, over units lo..hi-1, of their counts (1 if `counts` is None) of each
+    id in `columns` (sorted); row 0 is zeros, so the spans of k units starting at
+    lo + r are rows r + k minus rows r."""
+    dense = np.zeros((hi - lo + 1, len(columns)))
+    if len(columns) and hi > lo:
+        flat = np.concatenate(keys[lo:hi])
+        rows = np.repeat(np.arange(1, hi - lo + 1), [len(k) for k in keys[lo:hi]])
+        col = np.minimum(np.searchsorted(columns, flat), len(columns) - 1)
+        hit = columns[col] == flat
+        dense[rows[hit], col[hit]] = np.concatenate(counts[lo:hi])[hit] if counts is not None else 1.0
+    return np.cumsum(dense, axis=0)
+
+
+def _min_sum(zc: np.ndarray, ac: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """sum over columns of weight * min(z count, a count), for every pair of rows."""
+    total = ((zc > 0) * weights) @ (ac > 0).T
+    multi = (zc.max(axis=0, initial=0) >= 2) & (ac.max(axis=0, initial=0) >= 2)  # counts above 1 are rare
+    if multi.any():
+        zc, ac, weights = zc[:, multi], ac[:, multi], weights[multi]
+        for t in range(2, int(min(zc.max(), ac.max())) + 1):
+            total += ((zc >= t) * weights) @ (ac >= t).T
+    return total
+
+
+def _common(zh_ids: list[np.ndarray], ar_ids: list[np.ndarray]) -> np.ndarray:
+    """Sorted ids found on both sides."""
+    empty = np.zeros(0, dtype=np.int64)
+    return np.intersect1d(np.concatenate(zh_ids or [empty]), np.concatenate(ar_ids or [empty]))
+
+
+def _span_pair_matrices(weights, z: ScoringSide, a: ScoringSide, zrange: tuple[int, int], arange: tuple[int, int]):
+    """For the spans of 1..SPAN Chinese units starting in zrange and of 1..SPAN Arabic units
+    starting in arange: the shared anchor weight, and the number of states and bodies both
+    name, of every pair. Row (k - 1) * rows + r stands for the span of k units starting at
+    zrange[0] + r, column likewise; spans running past the range are zeros."""
+    (zlo, zhi), (alo, ahi) = zrange, arange
+    keys = _common(z.anchors[zlo:zhi], a.anchors[alo:ahi])
+    names = _common(z.names[zlo:zhi], a.names[alo:ahi])
+    shared = np.zeros((SPAN * (zhi - zlo), SPAN * (ahi - alo)))
+    common = np.zeros_like(shared)
+    if len(keys):
+        zc = _all_spans(_cumulative_counts(z.anchors, z.counts, keys, zlo, zhi))
+        ac = _all_spans(_cumulative_counts(a.anchors, a.counts, keys, alo, ahi))
+        shared = _min_sum(zc, ac, weights.array[keys])
+    if len(names):
+        zn = _all_spans(_cumulative_counts(z.names, None, names, zlo, zhi))
+        an = _all_spans(_cumulative_counts(a.names, None, names, alo, ahi))
+        common = (zn > 0) * 1.0 @ (an > 0).T
+    return shared, common
+
+
+def _all_spans(cum: np.ndarray) -> np.ndarray:
+    """Counts of the spans of 1..SPAN units at each start, stacked (zeros past the end)."""
+    rows = len(cum) - 1
+    out = np.zeros((SPAN * rows, cum.shape[1]))
+    for k in range(1, min(SPAN, rows) + 1):
+        out[(k - 1) * rows:(k - 1) * rows + rows + 1 - k] = cum[k:] - cum[:-k]
+    return out
+
+
+def _score_cells(ctx, z: ScoringSide, a: ScoringSide, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Scores of the beads of each shape in TWO_SIDED ending at the cells (rows, cols):
+    one row per shape, -inf where the bead would start before the first unit."""
+    size = len(rows)
+    shape = np.repeat(np.arange(len(TWO_SIDED)), size)
+    i, j = np.tile(rows, len(TWO_SIDED)), np.tile(cols, len(TWO_SIDED))
+    dz, da = _SHAPE_Z[shape], _SHAPE_A[shape]
+    ok = (i >= dz) & (j >= da)
+    out = np.full(len(ok), -np.inf)
+    if ok.any():
+        zlo, zhi = max(0, int(rows.min()) - SPAN), int(rows.max())  # the units the beads' spans may cover
+        alo, ahi = max(0, int(cols.min()) - SPAN), int(cols.max())
+        zi, aj, dz, da = i[ok] - dz[ok], j[ok] - da[ok], dz[ok], da[ok]
+        shared, common = _span_pair_matrices(ctx.weights, z, a, (zlo, zhi), (alo, ahi))
+        zrow, acol = (dz - 1) * (zhi - zlo) + zi - zlo, (da - 1) * (ahi - alo) + aj - alo
+        zs, as_ = z.spans(zi, dz), a.spans(aj, da)
+        conflict = costs.name_conflicts(zs["named"] & as_["named"], common[zrow, acol] > 0,
+                                        (zs["entries"] == 1) & (as_["entries"] == 1))
+        merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
+        length = costs.length_logprobs(zs["length"], as_["length"], ctx.model)
+        out[ok] = costs.bead_total(_priors()[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged, length,
+                                   shared[zrow, acol], zs["mass"] + as_["mass"], conflict)
+    return out.reshape(len(TWO_SIDED), size)
+
+
+def _priors() -> np.ndarray:
+    """costs.SHAPE as a table indexed by sentence counts; -inf for shapes not allowed."""
+    table = np.full((SPAN + 1, SPAN + 1), -np.inf)
+    for (z, a), p in costs.SHAPE.items():
+        table[z, a] = p
+    return table
+
+
+class BandScorer:
+    """score(i0, i1, j0, j1) of dp.best_path / best_local_path, read from tables built at once
+    for the cells (i, j) with lo <= j <= hi for each row's (lo, hi) in `limits`."""
+
+    def __init__(self, ctx, zunits, aunits, by_chains: bool, limits: list[tuple[int, int]]):
+        self.gap = -costs.SKIP
+        self.lo = [lo for lo, _ in limits]
+        widths = np.array([hi - lo + 1 for lo, hi in limits])
+        self.offset = np.concatenate(([0], np.cumsum(widths))).tolist()
+        z, a = ctx.scoring_side("zh", zunits, by_chains), ctx.scoring_side("ar", aunits, by_chains)
+        rows = np.repeat(np.arange(len(limits)), widths)
+        cols = np.repeat(np.array(self.lo), widths) + np.arange(len(rows)) - np.repeat(np.array(self.offset[:-1]), widths)
+        tables = np.full((len(TWO_SIDED), len(rows)), -np.inf)
+        for r0 in range(0, len(limits), BLOCK):
+            cells = slice(self.offset[r0], self.offset[min(len(limits), r0 + BLOCK)])
+            tables[:, cells] = _score_cells(ctx, z, a, rows[cells], cols[cells])
+        self.tables = [[None] * (SPAN + 1) for _ in range(SPAN + 1)]
+        for k, (dz, da) in enumerate(TWO_SIDED):
+            self.tables[dz][da] = tables[k].tolist()
+
+    def __call__(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        dz, da = i1 - i0, j1 - j0
+        if not dz or not da:
+            return self.gap * (dz + da)
+        return self.tables[dz][da][self.offset[i1] + j1 - self.lo[i1]]

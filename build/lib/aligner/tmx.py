@@ -1,0 +1,123 @@
+"""TMX 1.4b writer: the aligned beads as a translation memory for CAT tools.
+
+Only beads with both sides become translation units: a memory entry without a
+target is useless to a translator. The output is byte-identical between runs
+(no creation date), so a memory can be diffed and kept under version control.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from . import __version__
+from .model import Bead
+
+# Many CAT tools refuse or truncate longer segments; such segments are still
+# written (the text is correct) but reported, so the user can split them.
+MAX_SEGMENT_CHARS = 4000
+
+# Everything outside the XML 1.0 `Char` production: C0 controls other than
+# tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A carriage return is escaped so the parser's end-of-line handling keeps it.
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;",
+     "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+)
+
+
+def xml_legal(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids: one stray control
+    character from a PDF converter would make the whole memory unreadable."""
+    return _ILLEGAL_XML.sub("", text)
+
+
+def xml_text(text: str) -> str:
+    """Element content, escaped."""
+    return xml_legal(text).translate(_TEXT_ESCAPES)
+
+
+def xml_attr(value: str) -> str:
+    """A double-quoted attribute value, escaped (whitespace too, which a parser would otherwise normalise)."""
+    return '"' + xml_legal(value).translate(_ATTR_ESCAPES) + '"'
+
+
+def _header(srclang: str) -> str:
+    attrs = {
+        "creationtool": "aligner",
+        "creationtoolversion": __version__,
+        "datatype": "plaintext",
+        "segtype": "sentence",
+        "adminlang": "en",
+        "srclang": srclang,
+        "o-tmf": "aligner",
+    }
+    return "  <header " + " ".join(f"{k}={xml_attr(v)}" for k, v in attrs.items()) + "/>\n"
+
+
+def _props(b: Bead, document: str) -> list[tuple[str, str]]:
+    """The bead's metadata as TMX properties; empty values are left out."""
+    props = [
+        ("x-document", document),
+        ("x-speaker-zh", b.speaker_zh),
+        ("x-speaker-ar", b.speaker_ar),
+        ("x-turn", str(b.turn)),
+        ("x-score", str(b.score)),
+    ]
+    return [(k, v) for k, v in props if v]
+
+
+def _unit(b: Bead, sides: list[tuple[str, str]], document: str) -> str:
+    """One `<tu>`: properties first, then a `<tuv>` per (language, text), as the DTD orders them."""
+    lines = ["    <tu>"]
+    lines += [f"      <prop type={xml_attr(k)}>{xml_text(v)}</prop>" for k, v in _props(b, document)]
+    lines += [f"      <tuv xml:lang={xml_attr(lang)}><seg>{xml_text(text)}</seg></tuv>" for lang, text in sides]
+    return "\n".join(lines) + "\n    </tu>\n"
+
+
+def _long_segment_warnings(n: int, sides: list[tuple[str, str]]) -> list[str]:
+    warnings = []
+    for lang, text in sides:
+        size = len(xml_legal(text))
+        if size > MAX_SEGMENT_CHARS:
+            warnings.append(f"translation unit {n}: the {lang} segment has {size} characters, "
+                            f"more than the {MAX_SEGMENT_CHARS} many CAT tools accept")
+    return warnings
+
+
+def write_tmx(
+    beads: Iterable[Bead],
+    out: TextIO,
+    *,
+    zh_lang: str = "zh-CN",
+    ar_lang: str = "ar",
+    src: str = "zh",
+    document: str = "",
+) -> list[str]:
+    """Write a TMX 1.4b memory; return warnings about segments too long for CAT tools.
+
+    `src` ("zh" or "ar") names the source language: it is the header's srclang
+    and its `<tuv>` comes first in every unit. `document` (a UN symbol such as
+    S/PV.7050) goes into an x-document property of every unit.
+    """
+    if src not in ("zh", "ar"):
+        raise ValueError(f"src must be 'zh' or 'ar', not {src!r}")
+    langs = {"zh": zh_lang, "ar": ar_lang}
+    order = ("zh", "ar") if src == "zh" else ("ar", "zh")
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
+    out.write(_header(langs[src]))
+    out.write("  <body>\n")
+    warnings: list[str] = []
+    n = 0
+    for b in beads:
+        if not (b.zh and b.ar):
+            continue
+        n += 1
+        texts = {"zh": b.zh_text, "ar": b.ar_text}
+        sides = [(langs[side], texts[side]) for side in order]
+        out.write(_unit(b, sides, document))
+        warnings += _long_segment_warnings(n, sides)
+    out.write("  </body>\n</tmx>\n")
+    return warnings
