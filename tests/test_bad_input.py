@@ -260,3 +260,18 @@ def test_a_200_kb_line_without_punctuation_is_cut(tmp_path):
 
 def test_segment_refuses_the_wrong_language(pair):
     refused(run("segment", pair[1], "--lang", "zh"), "expected Chinese", "this is Arabic")
+
+
+def test_the_console_entry_point_keeps_the_exit_code_and_the_one_line_error(tmp_path):
+    """`python -m aligner` goes through aligner.cli.run (which freezes the GC on exit):
+    a usage error still exits 2 with one line and no traceback."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "aligner", "align", str(tmp_path / "missing_zh.txt"),
+                           str(tmp_path / "missing_ar.txt"), "-o", str(tmp_path / "out.tsv")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "no such file" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out.tsv").exists()
