@@ -147,11 +147,10 @@ class Lexicon:
 
     def ar_ids(self, text: str) -> list[int]:
         """Entry ids found in an Arabic text, in order; the longest form wins at each word."""
-        words = [w for w in ar.tokens(text) if self._variants(w)]
-        variants = [self._variants(w) for w in words]
+        words = [w for w in ar.tokens(text) if self._variants(w)]  # punctuation has no reading
         out, i = [], 0
-        while i < len(variants):
-            hit = self._ar_match_at(words, variants, i)
+        while i < len(words):
+            hit = self._ar_match_at(words, i)
             if hit:
                 length, eid = hit
                 out.append(eid)
@@ -185,14 +184,14 @@ class Lexicon:
                 if _stem_matches(fw, v))
         return got
 
-    def _ar_match_at(self, words: list[str], variants: list[list[str]], i: int) -> tuple[int, int] | None:
+    def _ar_match_at(self, words: list[str], i: int) -> tuple[int, int] | None:
         """(words covered, entry id) of the best form starting at word i: most words, then most letters."""
         best: tuple[tuple[int, int], int] | None = None
-        for first in variants[i]:
+        for first in self._variants(words[i]):
             for rank, form, eid in self._forms_from(first):
                 if best and rank <= best[0]:
                     break  # the rest rank lower still
-                if i + rank[0] <= len(variants) and all(
+                if i + rank[0] <= len(words) and all(
                         fw in self._form_words_matched(words[i + k]) for k, fw in enumerate(form[1:], 1)):
                     best = (rank, eid)
                     break
