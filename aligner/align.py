@@ -1,7 +1,6 @@
 """The library API: `align(zh_text, ar_text) -> Alignment`, and the stages it chains."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,12 +8,12 @@ import numpy as np
 from . import costs
 from .cache import BoundedCache
 from .cues import Features, Side, Weights, combine, features, side
-from .dp import band_limits, best_path
+from .dp import Limits, Tables, band_limits, best_path, cell_offsets, tabulate
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn, same_sentence
 from .read import lines_of
 from .recover import mark_moves, reading_sort, recover_displaced
-from .scoring import BandScorer, ScoringSide
+from .scoring import ScoringSide, band_tables
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, split_turns
 
@@ -105,19 +104,18 @@ class PairContext:
         got = self._scoring_sides.get(key)
         return got if got is not None else self._scoring_sides.put(key, ScoringSide(self, lang, units, by_chains))
 
-    def scorer(self, zunits: list[list[Segment]], aunits: list[list[Segment]], shape_by_chains: bool,
-               limits: list[tuple[int, int]] | None = None) -> Callable[[int, int, int, int], float]:
-        """score(i0, i1, j0, j1) for beads over two lists of units (sentences or pieces), for
-        the DP cells within `limits` (default: all). A bead's shape counts units, or,
-        with `shape_by_chains`, the sentences its pieces make. Small problems are
-        scored bead by bead: numpy's set-up would cost more than it saves."""
-        if limits is None and shape_by_chains and (len(zunits) + 1) * (len(aunits) + 1) <= SMALL_DP:
+    def tables(self, zunits: list[list[Segment]], aunits: list[list[Segment]], shape_by_chains: bool,
+               limits: Limits) -> Tables:
+        """The DP's score tables for beads over two lists of units (sentences or pieces),
+        within `limits`. A bead's shape counts units, or, with `shape_by_chains`, the
+        sentences its pieces make. Small problems are scored bead by bead: numpy's
+        set-up would cost more than it saves."""
+        if shape_by_chains and cell_offsets(limits)[-1] <= SMALL_DP:
             def score(i0: int, i1: int, j0: int, j1: int) -> float:
                 zs, as_ = _flat(zunits[i0:i1]), _flat(aunits[j0:j1])
                 return self.score(zs, as_) if zs and as_ else -costs.SKIP * (i1 - i0 + j1 - j0)
-            return score
-        limits = limits or [(0, len(aunits))] * (len(zunits) + 1)
-        return BandScorer(self, zunits, aunits, shape_by_chains, limits)
+            return tabulate(score, limits)
+        return band_tables(self, zunits, aunits, shape_by_chains, limits)
 
     def score(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> float:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
@@ -166,7 +164,7 @@ def align_run(
     if not zc or not ac:
         return [(c, []) for c in zc] + [([], c) for c in ac]
     limits = band_limits(len(zc), len(ac), SENTENCE_BAND)
-    path = best_path(len(zc), len(ac), ctx.scorer(zc, ac, ar_pieces, limits), limits=limits)
+    path = best_path(len(zc), len(ac), ctx.tables(zc, ac, ar_pieces, limits), limits)
     return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
 
 

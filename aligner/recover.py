@@ -21,7 +21,7 @@ from collections import defaultdict
 from . import costs
 from .costs import SKIP
 from .cues import shared_gain
-from .dp import best_local_path
+from .dp import best_local_path, full_limits
 from .model import Bead, Segment
 
 DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
@@ -190,7 +190,8 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
             return
         considered.add((zid, aid))
         zs, as_ = zh_runs.runs[zid], ar_runs.runs[aid]
-        total, path = best_local_path(len(zs), len(as_), ctx.scorer([[p] for p in zs], [[p] for p in as_], True))
+        tables = ctx.tables([[p] for p in zs], [[p] for p in as_], True, full_limits(len(zs), len(as_)))
+        total, path = best_local_path(len(zs), len(as_), tables)
         zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
         if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
             total += IN_PLACE

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import costs
-from .dp import BEADS
+from .dp import BEADS, Limits, Tables, cell_offsets
 from .model import Segment, same_sentence
 
 SPAN = max(max(b) for b in BEADS)  # units a side of a bead may take
@@ -174,28 +174,19 @@ def _priors() -> np.ndarray:
     return table
 
 
-class BandScorer:
-    """score(i0, i1, j0, j1) of dp.best_path / best_local_path, read from tables built at once
-    for the cells (i, j) with lo <= j <= hi for each row's (lo, hi) in `limits`."""
-
-    def __init__(self, ctx, zunits, aunits, by_chains: bool, limits: list[tuple[int, int]]):
-        self.gap = -costs.SKIP
-        self.lo = [lo for lo, _ in limits]
-        widths = np.array([hi - lo + 1 for lo, hi in limits])
-        self.offset = np.concatenate(([0], np.cumsum(widths))).tolist()
-        z, a = ctx.scoring_side("zh", zunits, by_chains), ctx.scoring_side("ar", aunits, by_chains)
-        rows = np.repeat(np.arange(len(limits)), widths)
-        cols = np.repeat(np.array(self.lo), widths) + np.arange(len(rows)) - np.repeat(np.array(self.offset[:-1]), widths)
-        tables = np.full((len(TWO_SIDED), len(rows)), -np.inf)
-        for r0 in range(0, len(limits), BLOCK):
-            cells = slice(self.offset[r0], self.offset[min(len(limits), r0 + BLOCK)])
-            tables[:, cells] = _score_cells(ctx, z, a, rows[cells], cols[cells])
-        self.tables = [[None] * (SPAN + 1) for _ in range(SPAN + 1)]
-        for k, (dz, da) in enumerate(TWO_SIDED):
-            self.tables[dz][da] = tables[k].tolist()
-
-    def __call__(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        dz, da = i1 - i0, j1 - j0
-        if not dz or not da:
-            return self.gap * (dz + da)
-        return self.tables[dz][da][self.offset[i1] + j1 - self.lo[i1]]
+def band_tables(ctx, zunits, aunits, by_chains: bool, limits: Limits) -> Tables:
+    """The DP's tables (dp.Tables) for beads over two lists of units (sentences or pieces)
+    ending at the cells of `limits`; a bead's shape counts units, or, `by_chains`, the
+    sentences its pieces make."""
+    offsets = cell_offsets(limits)
+    lo = np.array([lo for lo, _ in limits])
+    widths = np.array([hi - lo + 1 for lo, hi in limits])
+    z, a = ctx.scoring_side("zh", zunits, by_chains), ctx.scoring_side("ar", aunits, by_chains)
+    rows = np.repeat(np.arange(len(limits)), widths)
+    cols = np.repeat(lo - np.array(offsets[:-1]), widths) + np.arange(len(rows))
+    scores = np.full((len(TWO_SIDED), len(rows)), -np.inf)
+    for r0 in range(0, len(limits), BLOCK):
+        cells = slice(offsets[r0], offsets[min(len(limits), r0 + BLOCK)])
+        scores[:, cells] = _score_cells(ctx, z, a, rows[cells], cols[cells])
+    two_sided = dict(zip(TWO_SIDED, scores.tolist()))
+    return {b: two_sided[b] if b in two_sided else [-costs.SKIP * sum(b)] * len(rows) for b in BEADS}

@@ -13,12 +13,13 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from .dp import best_path
+from .dp import band_limits, best_path, tabulate
 from .lexicon import NAME_KINDS, Lexicon
 from .model import Segment, Speaker, Turn
 from .segment import LANGUAGES
 
 TURN_BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
+TURN_BAND = 40  # turns a path may stray from the diagonal (beyond the difference in turn counts)
 _ROLE_MATCH, _ROLE_CONFLICT = 3.0, 3.0
 _NAME_MATCH, _NAME_CONFLICT = 4.0, 4.0
 _LANGUAGE_MATCH, _LANGUAGE_CONFLICT = 1.0, 1.5
@@ -131,5 +132,6 @@ def align_turns(zh: list[Turn], ar: list[Turn], lexicon: Lexicon, ratio: float) 
         zsize, asize = sum(zh_sizes[i0:i1]), sum(ar_sizes[j0:j1])
         return s + _length_score(zsize, asize, ratio)
 
-    path = best_path(len(zh), len(ar), score, TURN_BEADS, width=40)
+    limits = band_limits(len(zh), len(ar), TURN_BAND)
+    path = best_path(len(zh), len(ar), tabulate(score, limits, TURN_BEADS), limits)
     return [(list(range(i0, i1)), list(range(j0, j1))) for i0, i1, j0, j1 in path]

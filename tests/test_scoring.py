@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from aligner import costs
 from aligner.align import PairContext, chains, prepare
 from aligner.cues import shared_gain
-from aligner.dp import BEADS, band_limits
-from aligner.scoring import BandScorer
+from aligner.dp import BEADS, band_limits, cell_offsets
+from aligner.scoring import band_tables
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_band_scorer_matches_bead_score_on_every_cell(context, by_pieces):
     turn = max(range(min(len(context.zh.turns), len(context.ar.turns))), key=lambda t: len(context.zh.turns[t].segments))
     zu, au = _units(context, turn, "zh", by_pieces), _units(context, turn, "ar", by_pieces)
     limits = band_limits(len(zu), len(au), 8)
-    fast = BandScorer(context, zu, au, by_pieces, limits)
+    fast, offsets = band_tables(context, zu, au, by_pieces, limits), cell_offsets(limits)
     checked = 0
     for i, (lo, hi) in enumerate(limits):
         for j in range(lo, hi + 1):
@@ -50,7 +50,7 @@ def test_band_scorer_matches_bead_score_on_every_cell(context, by_pieces):
                 else:
                     shape = (len(chains(zs)), len(chains(as_))) if by_pieces else (dz, da)
                     expected = costs.bead_score(shape, context.side("zh", zs), context.side("ar", as_), context.model)
-                got = fast(i - dz, i, j - da, j)
+                got = fast[dz, da][offsets[i] + j - lo]
                 assert got == expected if math.isinf(expected) else got == pytest.approx(expected, abs=1e-6)
                 checked += 1
     assert checked > 2000
