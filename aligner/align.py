@@ -1,11 +1,13 @@
 """The library API: `align(zh_text, ar_text) -> Alignment`, and the stages it chains."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import costs
+from .background import Background
 from .cache import BoundedCache
 from .cues import Features, Side, Weights, combine, features, side
 from .dp import Limits, Tables, band_limits, best_path, cell_offsets, tabulate
@@ -13,7 +15,7 @@ from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn, same_sentence
 from .read import lines_of
 from .recover import mark_moves, reading_sort, recover_displaced
-from .scoring import ScoringSide, band_tables
+from .scoring import Problem, ScoringSide, SegmentTable, band_tables
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, split_turns
 
@@ -26,6 +28,7 @@ FIT_PAIRS = 1_000  # confident pairs the first pass stops at: the fit changes no
 SMALL_DP = 12  # DP cells up to which a scorer scores bead by bead
 SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long documents)
 SIDE_CACHE = 4_000  # scorer sides remembered
+FORK_MIN_CHARS = 20_000  # Arabic characters from which preparing it in a child process pays
 
 
 @dataclass
@@ -62,6 +65,7 @@ class PairContext:
 
         self._sides: dict[str, list[Side | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
         self._scoring_sides: BoundedCache = BoundedCache(SIDE_CACHE)
+        self._tables: dict[str, SegmentTable] = {}  # per language, built when a scorer first needs it
         self._arrays: dict[str, list[tuple | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
         self._parts = BoundedCache(SCORE_CACHE)  # bead parts under the length model self._scored_with
         self._scored_with: costs.LengthModel | None = None
@@ -102,20 +106,26 @@ class PairContext:
         """One side of a numpy scorer (remembered: passes and candidate pairs share sides)."""
         key = (lang, by_chains, tuple(tuple(s.index for s in u) for u in units))
         got = self._scoring_sides.get(key)
-        return got if got is not None else self._scoring_sides.put(key, ScoringSide(self, lang, units, by_chains))
+        if got is None:
+            if lang not in self._tables:
+                self._tables[lang] = SegmentTable(self, lang)
+            got = self._scoring_sides.put(key, ScoringSide(self._tables[lang], units, by_chains))
+        return got
 
-    def tables(self, zunits: list[list[Segment]], aunits: list[list[Segment]], shape_by_chains: bool,
-               limits: Limits) -> Tables:
-        """The DP's score tables for beads over two lists of units (sentences or pieces),
-        within `limits`. A bead's shape counts units, or, with `shape_by_chains`, the
-        sentences its pieces make. Small problems are scored bead by bead: numpy's
-        set-up would cost more than it saves."""
-        if shape_by_chains and cell_offsets(limits)[-1] <= SMALL_DP:
-            def score(i0: int, i1: int, j0: int, j1: int) -> float:
-                zs, as_ = _flat(zunits[i0:i1]), _flat(aunits[j0:j1])
-                return self.score(zs, as_) if zs and as_ else -costs.SKIP * (i1 - i0 + j1 - j0)
-            return tabulate(score, limits)
-        return band_tables(self, zunits, aunits, shape_by_chains, limits)
+    def tables(self, problems: list[Problem], shape_by_chains: bool) -> list[Tables]:
+        """The DP's score tables of each problem: beads over two lists of units (sentences
+        or pieces) within its limits. A bead's shape counts units, or, with
+        `shape_by_chains`, the sentences its pieces make. Small problems are scored bead
+        by bead, the others together with numpy (scoring.band_tables)."""
+        small = [shape_by_chains and cell_offsets(limits)[-1] <= SMALL_DP for _, _, limits in problems]
+        batched = iter(band_tables(self, [p for p, s in zip(problems, small) if not s], shape_by_chains))
+        return [self._tabulate(*p) if s else next(batched) for p, s in zip(problems, small)]
+
+    def _tabulate(self, zunits: list[list[Segment]], aunits: list[list[Segment]], limits: Limits) -> Tables:
+        def score(i0: int, i1: int, j0: int, j1: int) -> float:
+            zs, as_ = _flat(zunits[i0:i1]), _flat(aunits[j0:j1])
+            return self.score(zs, as_) if zs and as_ else -costs.SKIP * (i1 - i0 + j1 - j0)
+        return tabulate(score, limits)
 
     def score(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> float:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
@@ -164,7 +174,7 @@ def align_run(
     if not zc or not ac:
         return [(c, []) for c in zc] + [([], c) for c in ac]
     limits = band_limits(len(zc), len(ac), SENTENCE_BAND)
-    path = best_path(len(zc), len(ac), ctx.tables(zc, ac, ar_pieces, limits), limits)
+    path = best_path(len(zc), len(ac), ctx.tables([(zc, ac, limits)], ar_pieces)[0], limits)
     return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
 
 
@@ -320,12 +330,26 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
     return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves)
 
 
-def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon | None = None) -> Alignment:
-    """Align the Chinese and Arabic versions of one UN document.
+def prepare_pair(zh_text: str, ar_text: str, lexicon: Lexicon, fork: bool = True,
+                 meanwhile: Callable[[], None] | None = None) -> tuple[Document, Document]:
+    """Both sides prepared. With `fork`, a long Arabic text is prepared in a forked child
+    (aligner.background: two cores, one pair) while this process runs `meanwhile` (such
+    as the same-document check, which may raise to stop) and prepares the Chinese."""
+    with Background(fork and len(ar_text) >= FORK_MIN_CHARS, prepare, ar_text, "ar", lexicon) as ar:
+        if meanwhile:
+            meanwhile()
+        zh = prepare(zh_text, "zh", lexicon)
+        return zh, ar.result()
+
+
+def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon | None = None,
+          fork: bool = True) -> Alignment:
+    """Align the Chinese and Arabic versions of one UN document (with `fork`, preparing
+    the two sides at once on two cores: see prepare_pair).
 
     >>> a = align("主席（以英语发言）：我宣布会议开始。", "الرئيس (تكلم بالإنكليزية): أعلن افتتاح الجلسة.")
     >>> [b.type for b in a.beads]
     ['1-1', '1-1']
     """
     lexicon = lexicon or load()
-    return align_documents(prepare(zh_text, "zh", lexicon), prepare(ar_text, "ar", lexicon), lexicon, recover)
+    return align_documents(*prepare_pair(zh_text, ar_text, lexicon, fork), lexicon, recover)

@@ -260,7 +260,7 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str]) -> dict:
         if entry["error"]:
             entry["status"] = "mismatch"
         else:
-            result = align(zh_text, ar_text)
+            result = align(zh_text, ar_text, fork=False)  # the batch's parallelism is across pairs
             for kind, path in outputs(pair, out_dir, formats).items():
                 entry["warnings"] += _write(path, kind, result.beads)
             s = result.summary()

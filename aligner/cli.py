@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
-from .align import align_documents, prepare
+from .align import align_documents, prepare_pair
 from .evaluate import evaluate, load_beads
 from .guard import check_same_document
 from .lexicon import load as load_lexicon
@@ -131,11 +131,14 @@ def align(
         (zh_text, zh_enc), (ar_text, ar_enc) = read_pair(zh_file, ar_file, encoding_zh, encoding_ar)
     except InputError as e:
         fail(str(e))
-    mismatch = None if force else check_same_document(zh_text, ar_text)
-    if mismatch:
-        fail(f"{zh_file} and {ar_file}: {mismatch} (--force aligns them anyway)")
+
+    def check() -> None:
+        mismatch = None if force else check_same_document(zh_text, ar_text)
+        if mismatch:
+            fail(f"{zh_file} and {ar_file}: {mismatch} (--force aligns them anyway)")
+
     lexicon = load_lexicon()
-    result = align_documents(prepare(zh_text, "zh", lexicon), prepare(ar_text, "ar", lexicon), lexicon, not no_recover)
+    result = align_documents(*prepare_pair(zh_text, ar_text, lexicon, meanwhile=check), lexicon, not no_recover)
     beads = [b for b in result.beads if b.zh and b.ar] if drop_unaligned else result.beads
     if min_score is not None:
         beads = [b for b in beads if b.score >= min_score]

@@ -137,13 +137,19 @@ _TABLE_STEP = 1e-4
 
 @functools.lru_cache(maxsize=4)
 def _tail_table(floor: float) -> np.ndarray:
-    """log of the two-sided normal tail at 0, step, 2 step, ... until it reaches the floor
-    (and once more, so that the table's last value is the floor)."""
-    values = []
-    while len(values) < 2 or values[-1] > floor:
-        tail = math.erfc(len(values) * _TABLE_STEP / math.sqrt(2))
-        values.append(max(floor, math.log(tail)) if tail > 0 else floor)
-    return np.array(values)
+    """log of the two-sided normal tail at 0, step, 2 step, ... up to the first value at
+    the floor (so that the table's last value is the floor)."""
+    def log_tail(k: int) -> float:
+        tail = math.erfc(k * _TABLE_STEP / math.sqrt(2))
+        return max(floor, math.log(tail)) if tail > 0 else floor
+
+    lo, hi = 0, 1  # the last entry is the first k >= 1 at the floor: bisect for it
+    while log_tail(hi) > floor:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if log_tail(mid) > floor else (lo, mid)
+    return np.array([log_tail(k) for k in range(hi + 1)])
 
 
 def confidence(score: float) -> float:

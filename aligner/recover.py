@@ -185,19 +185,21 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
 
     considered: set[tuple[int, int]] = set()
 
-    def consider(zid: int, aid: int) -> None:
-        if (zid, aid) in considered:  # found from both sides: its match is on the heap already
-            return
-        considered.add((zid, aid))
-        zs, as_ = zh_runs.runs[zid], ar_runs.runs[aid]
-        tables = ctx.tables([[p] for p in zs], [[p] for p in as_], True, full_limits(len(zs), len(as_)))
-        total, path = best_local_path(len(zs), len(as_), tables)
-        zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
-        if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
-            total += IN_PLACE
-        total -= displacement(zid, aid)
-        if total >= PLACE_MIN and path:
-            heapq.heappush(heap, (-total, next(tie), zid, aid, path))
+    def consider(pairs: list[tuple[int, int]]) -> None:
+        """Local alignment of each (Chinese run, Arabic run) pair not tried before, scored
+        together; the matches that score enough go on the heap, in the pairs' order."""
+        fresh = [pair for pair in dict.fromkeys(pairs) if pair not in considered]
+        considered.update(fresh)
+        runs = [(zh_runs.runs[zid], ar_runs.runs[aid]) for zid, aid in fresh]
+        problems = [([[p] for p in zs], [[p] for p in as_], full_limits(len(zs), len(as_))) for zs, as_ in runs]
+        for (zid, aid), (zs, as_), tables in zip(fresh, runs, ctx.tables(problems, True)):
+            total, path = best_local_path(len(zs), len(as_), tables)
+            zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
+            if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
+                total += IN_PLACE
+            total -= displacement(zid, aid)
+            if total >= PLACE_MIN and path:
+                heapq.heappush(heap, (-total, next(tie), zid, aid, path))
 
     def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:
         """The runs of the other language sharing most anchor weight, less a penalty for distance."""
@@ -220,18 +222,14 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
                 shortlist[oid] = shortlist.get(oid, 0.0) + 1e6
         return [oid for oid, _ in sorted(shortlist.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]]
 
-    def seed(rid: int, lang: str) -> None:
+    def pairs_of(rid: int, lang: str) -> list[tuple[int, int]]:
+        """(Chinese run, Arabic run) pairs of a run and its candidates."""
         if lang == "zh":
-            for aid in candidates(rid, zh_runs, ar_runs):
-                consider(rid, aid)
-        else:
-            for zid in candidates(rid, ar_runs, zh_runs):
-                consider(zid, rid)
+            return [(rid, aid) for aid in candidates(rid, zh_runs, ar_runs)]
+        return [(zid, rid) for zid in candidates(rid, ar_runs, zh_runs)]
 
-    for zid in list(zh_runs.runs):
-        seed(zid, "zh")
-    for aid in list(ar_runs.runs):
-        seed(aid, "ar")
+    consider([pair for zid in list(zh_runs.runs) for pair in pairs_of(zid, "zh")]
+             + [pair for aid in list(ar_runs.runs) for pair in pairs_of(aid, "ar")])
 
     placed: list[tuple[list[Segment], list[Segment]]] = []
     while heap:
@@ -251,11 +249,11 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         for rest in _runs_of([s for k, s in enumerate(zs) if k not in used_z]):
             rid = next(ids)
             zh_runs.add(rid, rest, zslot)
-            seed(rid, "zh")
+            consider(pairs_of(rid, "zh"))
         for rest in _runs_of([s for k, s in enumerate(as_) if k not in used_a]):
             rid = next(ids)
             ar_runs.add(rid, rest, aslot)
-            seed(rid, "ar")
+            consider(pairs_of(rid, "ar"))
     return placed
 
 

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import costs
-from .dp import BEADS, Limits, Tables, cell_offsets
-from .model import Segment, same_sentence
+from .dp import BEADS, Limits, Tables
+from .model import Segment
 
 SPAN = max(max(b) for b in BEADS)  # units a side of a bead may take
 BLOCK = 64  # DP rows scored together: bounds the size of the matrices
@@ -27,42 +27,48 @@ TWO_SIDED = tuple(b for b in BEADS if all(b))  # the bead shapes with both sides
 _SHAPE_Z, _SHAPE_A = np.array([z for z, _ in TWO_SIDED]), np.array([a for _, a in TWO_SIDED])
 
 
+class SegmentTable:
+    """One language's segments as arrays, for gathering the units of any scorer side."""
+
+    def __init__(self, ctx, lang: str):
+        doc = ctx.zh if lang == "zh" else ctx.ar
+        sides = [ctx.single(lang, s) for s in doc.segments]
+        self.arrays = [ctx.arrays(lang, s) for s in doc.segments]  # per segment: anchor ids, counts, names
+        self.length = np.array([one.length for one in sides], dtype=float)
+        self.mass = np.array([one.mass for one in sides], dtype=float)
+        self.entries = np.array([one.entries for one in sides], dtype=float)
+        self.named = np.array([bool(one.names) for one in sides], dtype=float)
+        self.open_end = np.array([s.open_end for s in doc.segments], dtype=float)
+        self.chain = np.array([s.chain for s in doc.segments], dtype=np.int64)
+        self.sentence = np.array([s.kind == "sentence" for s in doc.segments], dtype=bool)
+
+
 class ScoringSide:
     """One language's units, as cumulative sums over its pieces, for span arithmetic."""
 
-    def __init__(self, ctx, lang: str, units: Sequence[Sequence[Segment]], by_chains: bool):
-        segs = [s for u in units for s in u]
-        starts = np.cumsum([0] + [len(u) for u in units]).tolist()
-        sides = [ctx.single(lang, s) for s in segs]
-        self.anchors: list[np.ndarray] = []  # per unit: ids of its anchors (positive weight), sorted
-        self.counts: list[np.ndarray] = []  # per unit: their counts
-        self.names: list[np.ndarray] = []  # per unit: lexicon ids of the states and bodies named, sorted
-        for k in range(len(units)):
-            parts = [ctx.arrays(lang, seg) for seg in segs[starts[k]:starts[k + 1]]]
-            if len(parts) == 1:
-                anchors, counts, names = parts[0]
-            else:
-                anchors, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
-                counts = np.bincount(where, weights=np.concatenate([p[1] for p in parts]), minlength=len(anchors))
-                names = np.unique(np.concatenate([p[2] for p in parts]))
-            self.anchors.append(anchors)
-            self.counts.append(counts)
-            self.names.append(names)
-        mass = [one.mass for one in sides]
-        new_chain = [1] + [0 if same_sentence(p, s) else 1 for p, s in zip(segs, segs[1:])]
-
-        def cumulative(values) -> np.ndarray:
-            return np.concatenate(([0], np.cumsum(np.asarray(values, dtype=float))))
-
-        self.starts = np.array(starts)
+    def __init__(self, table: SegmentTable, units: Sequence[Sequence[Segment]], by_chains: bool):
+        idx = np.array([s.index for u in units for s in u], dtype=np.int64)
+        sizes = [len(u) for u in units]
+        self.starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+        per_segment = [table.arrays[i] for i in idx.tolist()]
+        if all(size == 1 for size in sizes):
+            parts = per_segment
+        else:
+            parts = [_merge(per_segment[k0:k1]) for k0, k1 in zip(self.starts.tolist(), self.starts[1:].tolist())]
+        self.anchors: list[np.ndarray] = [p[0] for p in parts]  # per unit: ids of its anchors (positive weight), sorted
+        self.counts: list[np.ndarray] = [p[1] for p in parts]  # per unit: their counts
+        self.names: list[np.ndarray] = [p[2] for p in parts]  # per unit: lexicon ids of the states and bodies named, sorted
+        chain, open_end = table.chain[idx], table.open_end[idx]
+        sentence = table.sentence[idx]
+        same = (chain[1:] == chain[:-1]) | ((open_end[:-1] > 0) & sentence[:-1] & sentence[1:])  # model.same_sentence
         self.by_chains = by_chains
-        self._length = cumulative([one.length for one in sides])
-        self._mass = cumulative(mass)
-        self._entries = cumulative([one.entries for one in sides])
-        self._open = cumulative([s.open_end for s in segs])
-        self._open_each = np.asarray([s.open_end for s in segs] or [0], dtype=float)
-        self._named = cumulative([bool(one.names) for one in sides])
-        self._chains = cumulative(new_chain)
+        self._length = _cumulative(table.length[idx])
+        self._mass = _cumulative(table.mass[idx])
+        self._entries = _cumulative(table.entries[idx])
+        self._open = _cumulative(open_end)
+        self._open_each = open_end if len(idx) else np.zeros(1)
+        self._named = _cumulative(table.named[idx])
+        self._chains = _cumulative(np.concatenate(([1.0], 1.0 - same)) if len(idx) else np.zeros(0))
 
     def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
         """Length, mass, entries, open ends inside, sentence count and whether it names
@@ -77,6 +83,20 @@ class ScoringSide:
             "shape": shape.astype(int),
             "named": self._named[s1] - self._named[s0] > 0,
         }
+
+
+def _cumulative(values: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0.0], np.cumsum(values, dtype=float)))
+
+
+def _merge(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The anchors (summing counts) and names of several segments taken as one unit."""
+    if len(parts) == 1:
+        return parts[0]
+    anchors, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+    counts = np.bincount(where, weights=np.concatenate([p[1] for p in parts]), minlength=len(anchors))
+    names = np.array(sorted(set().union(*(p[2].tolist() for p in parts))), dtype=np.int64)
+    return anchors, counts, names
 
 
 def _cumulative_counts(keys: list[np.ndarray], counts: list[np.ndarray] | None, columns: np.ndarray,
@@ -141,14 +161,16 @@ def _all_spans(cum: np.ndarray) -> np.ndarray:
     return out
 
 
-def _score_cells(ctx, z: ScoringSide, a: ScoringSide, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def _score_cells(ctx, z: ScoringSide, a: ScoringSide, rows: np.ndarray, cols: np.ndarray,
+                 first_row: np.ndarray, first_col: np.ndarray) -> np.ndarray:
     """Scores of the beads of each shape in TWO_SIDED ending at the cells (rows, cols):
-    one row per shape, -inf where the bead would start before the first unit."""
+    one row per shape, -inf where the bead would start before the first unit of the
+    cell's problem (at first_row, first_col)."""
     size = len(rows)
     shape = np.repeat(np.arange(len(TWO_SIDED)), size)
     i, j = np.tile(rows, len(TWO_SIDED)), np.tile(cols, len(TWO_SIDED))
     dz, da = _SHAPE_Z[shape], _SHAPE_A[shape]
-    ok = (i >= dz) & (j >= da)
+    ok = (i - np.tile(first_row, len(TWO_SIDED)) >= dz) & (j - np.tile(first_col, len(TWO_SIDED)) >= da)
     out = np.full(len(ok), -np.inf)
     if ok.any():
         zlo, zhi = max(0, int(rows.min()) - SPAN), int(rows.max())  # the units the beads' spans may cover
@@ -174,19 +196,48 @@ def _priors() -> np.ndarray:
     return table
 
 
-def band_tables(ctx, zunits, aunits, by_chains: bool, limits: Limits) -> Tables:
-    """The DP's tables (dp.Tables) for beads over two lists of units (sentences or pieces)
-    ending at the cells of `limits`; a bead's shape counts units, or, `by_chains`, the
-    sentences its pieces make."""
-    offsets = cell_offsets(limits)
-    lo = np.array([lo for lo, _ in limits])
-    widths = np.array([hi - lo + 1 for lo, hi in limits])
-    z, a = ctx.scoring_side("zh", zunits, by_chains), ctx.scoring_side("ar", aunits, by_chains)
-    rows = np.repeat(np.arange(len(limits)), widths)
-    cols = np.repeat(lo - np.array(offsets[:-1]), widths) + np.arange(len(rows))
+Problem = tuple[Sequence[Sequence[Segment]], Sequence[Sequence[Segment]], Limits]  # Chinese units, Arabic units, band
+
+
+def band_tables(ctx, problems: Sequence[Problem], by_chains: bool) -> list[Tables]:
+    """The DP's tables (dp.Tables) of each problem: beads over two lists of units (sentences
+    or pieces) ending at the cells of its limits; a bead's shape counts units, or,
+    `by_chains`, the sentences its pieces make.
+
+    The problems are scored together, as one pair of concatenated unit lists cut into
+    blocks of about BLOCK rows: numpy's set-up is paid per block, not per problem (a
+    recovery pass asks for hundreds of small ones)."""
+    if not problems:
+        return []
+    z = ctx.scoring_side("zh", [u for zu, _, _ in problems for u in zu], by_chains)
+    a = ctx.scoring_side("ar", [u for _, au, _ in problems for u in au], by_chains)
+    zfirst = np.cumsum([0] + [len(zu) for zu, _, _ in problems])  # where each problem's units start
+    afirst = np.cumsum([0] + [len(au) for _, au, _ in problems])
+    rows, cols, first_row, first_col, ends, blocks = [], [], [], [], [0], [0]
+    block_rows = 0
+    for p, (_, _, limits) in enumerate(problems):
+        lo = np.array([lo for lo, _ in limits])
+        widths = np.array([hi - lo + 1 for lo, hi in limits])
+        offsets = np.concatenate(([0], np.cumsum(widths)))
+        rows.append(zfirst[p] + np.repeat(np.arange(len(limits)), widths))
+        cols.append(afirst[p] + np.repeat(lo - offsets[:-1], widths) + np.arange(offsets[-1]))
+        first_row.append(np.full(offsets[-1], zfirst[p]))
+        first_col.append(np.full(offsets[-1], afirst[p]))
+        for r0 in range(0, len(limits), BLOCK):  # long problems are cut; short ones share a block
+            r1 = min(len(limits), r0 + BLOCK)
+            if block_rows + r1 - r0 > BLOCK:
+                blocks.append(ends[-1] + int(offsets[r0]))
+                block_rows = 0
+            block_rows += r1 - r0
+        ends.append(ends[-1] + int(offsets[-1]))
+    blocks.append(ends[-1])
+    rows, cols, first_row, first_col = (np.concatenate(v) for v in (rows, cols, first_row, first_col))
     scores = np.full((len(TWO_SIDED), len(rows)), -np.inf)
-    for r0 in range(0, len(limits), BLOCK):
-        cells = slice(offsets[r0], offsets[min(len(limits), r0 + BLOCK)])
-        scores[:, cells] = _score_cells(ctx, z, a, rows[cells], cols[cells])
-    two_sided = dict(zip(TWO_SIDED, scores.tolist()))
-    return {b: two_sided[b] if b in two_sided else [-costs.SKIP * sum(b)] * len(rows) for b in BEADS}
+    for c0, c1 in zip(blocks, blocks[1:]):
+        if c1 > c0:
+            scores[:, c0:c1] = _score_cells(ctx, z, a, rows[c0:c1], cols[c0:c1], first_row[c0:c1], first_col[c0:c1])
+    out = []
+    for c0, c1 in zip(ends, ends[1:]):
+        two_sided = dict(zip(TWO_SIDED, scores[:, c0:c1].tolist()))
+        out.append({b: two_sided[b] if b in two_sided else [-costs.SKIP * sum(b)] * (c1 - c0) for b in BEADS})
+    return out

@@ -228,6 +228,22 @@ def test_align_refuses_a_mismatch_unless_forced(tmp_path):
     assert run_cli("align", zh, ar, "-o", out, "--force", "-q").exit_code == 0 and out.exists()
 
 
+def test_a_long_mismatched_pair_is_refused_while_its_arabic_is_prepared_in_a_child(tmp_path):
+    """The check runs while a forked child prepares the Arabic: the refusal still exits 2
+    with one line, writes nothing, and leaves no child behind."""
+    out = tmp_path / "out.tsv"
+    before = _children()
+    refused = run_cli("align", ZH_7796, AR_7050, "-o", out)
+    assert refused.exit_code == 2 and not out.exists()
+    assert len(refused.output.strip().splitlines()) == 1 and "meeting 7796" in refused.output
+    assert _children() <= before
+
+
+def _children() -> set[str]:
+    """Process ids of this process's live children (Linux)."""
+    return {pid for task in Path("/proc/self/task").glob("*") for pid in (task / "children").read_text().split()}
+
+
 # --- a whole batch -----------------------------------------------------------------------------
 
 

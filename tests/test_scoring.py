@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from aligner import costs
 from aligner.align import PairContext, chains, prepare
 from aligner.cues import shared_gain
-from aligner.dp import BEADS, band_limits, cell_offsets
+from aligner.dp import BEADS, band_limits, cell_offsets, full_limits
 from aligner.scoring import band_tables
 
 
@@ -37,7 +37,7 @@ def test_band_scorer_matches_bead_score_on_every_cell(context, by_pieces):
     turn = max(range(min(len(context.zh.turns), len(context.ar.turns))), key=lambda t: len(context.zh.turns[t].segments))
     zu, au = _units(context, turn, "zh", by_pieces), _units(context, turn, "ar", by_pieces)
     limits = band_limits(len(zu), len(au), 8)
-    fast, offsets = band_tables(context, zu, au, by_pieces, limits), cell_offsets(limits)
+    fast, offsets = band_tables(context, [(zu, au, limits)], by_pieces)[0], cell_offsets(limits)
     checked = 0
     for i, (lo, hi) in enumerate(limits):
         for j in range(lo, hi + 1):
@@ -54,6 +54,24 @@ def test_band_scorer_matches_bead_score_on_every_cell(context, by_pieces):
                 assert got == expected if math.isinf(expected) else got == pytest.approx(expected, abs=1e-6)
                 checked += 1
     assert checked > 2000
+
+
+@pytest.mark.parametrize("by_pieces", [False, True])
+def test_problems_scored_together_score_as_each_alone(context, by_pieces):
+    """band_tables scores many problems in shared blocks: turns in bands, and small local
+    problems over every cell (as recovery asks), come out as each scored alone."""
+    problems = []
+    for turn in range(1, 9):
+        zu, au = _units(context, turn, "zh", by_pieces), _units(context, turn, "ar", by_pieces)
+        problems.append((zu, au, band_limits(len(zu), len(au), 8)))
+        problems.append((zu[:3], au[1:5], full_limits(len(zu[:3]), len(au[1:5]))))
+    together = band_tables(context, problems, by_pieces)
+    for problem, got in zip(problems, together):
+        (alone,) = band_tables(context, [problem], by_pieces)
+        assert got.keys() == alone.keys() == set(BEADS)
+        for bead in BEADS:
+            assert len(got[bead]) == cell_offsets(problem[2])[-1]
+            assert np.allclose(got[bead], alone[bead], rtol=0, atol=1e-9)
 
 
 @settings(max_examples=200, deadline=None)

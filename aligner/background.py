@@ -1,0 +1,89 @@
+"""Run one stage in a forked child process while this process does another.
+
+Preparing the two languages of a pair are independent jobs of about the same
+size; on a machine with two cores the Arabic can be prepared in a child while
+the parent checks the pair and prepares the Chinese. The child is a fork, so
+it starts with everything loaded (lexicon, tables) and sends back only its
+result, pickled through a pipe (a few milliseconds for a meeting record).
+
+Forking is used only where it is safe and pays: on Linux, with no other
+thread running (a fork copies no threads, and a lock held by one could never
+be released in the child), and for inputs large enough. Otherwise, or if the
+child dies, the job runs in this process when its result is asked for.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """Fork is available and safe here: Linux, and this process runs one thread."""
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+class Background(Generic[T]):
+    """`fn(*args)`, started in a forked child when `fork` is true and can_fork(); use as a
+    context manager, calling `result()` inside it (on leaving, an unclaimed child is stopped)."""
+
+    def __init__(self, fork: bool, fn: Callable[..., T], *args) -> None:
+        self._job = (fn, args)
+        self._pid: int | None = None
+        if fork and can_fork():
+            self._start()
+
+    def _start(self) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: do the job, send (ok, value), leave without running the parent's exit code
+            try:
+                os.close(read)
+                fn, args = self._job
+                try:
+                    payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as e:  # noqa: BLE001 -- re-raised in the parent
+                    payload = pickle.dumps((False, e), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(payload)
+            finally:
+                os._exit(0)
+        os.close(write)
+        self._pid, self._pipe = pid, os.fdopen(read, "rb")
+
+    def result(self) -> T:
+        """The job's value (waiting for the child), or its exception raised here."""
+        if self._pid is None:
+            fn, args = self._job
+            return fn(*args)
+        data = self._pipe.read()
+        self._reap()
+        try:
+            ok, value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 -- the child died before sending: do the job here
+            fn, args = self._job
+            return fn(*args)
+        if not ok:
+            raise value
+        return value
+
+    def _reap(self, stop: bool = False) -> None:
+        if self._pid is None:
+            return
+        if stop:
+            os.kill(self._pid, signal.SIGKILL)
+        self._pipe.close()
+        os.waitpid(self._pid, 0)
+        self._pid = None
+
+    def __enter__(self) -> "Background[T]":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._reap(stop=True)

@@ -1,0 +1,69 @@
+"""Preparing the two sides at once (aligner/background.py, align.prepare_pair)."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from aligner.align import prepare_pair
+from aligner.background import Background, can_fork
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="fork is used only on Linux, in a single-threaded process")
+
+
+@needs_fork
+def test_the_job_runs_in_a_child_and_its_value_comes_back():
+    parent = os.getpid()
+    with Background(True, lambda n: (os.getpid(), list(range(n))), 5) as job:
+        pid, value = job.result()
+    assert pid != parent and value == [0, 1, 2, 3, 4]
+
+
+def test_without_fork_the_job_runs_here():
+    with Background(False, os.getpid) as job:
+        assert job.result() == os.getpid()
+
+
+@needs_fork
+def test_an_exception_in_the_child_is_raised_here():
+    def fails():
+        raise ValueError("bad input in the child")
+    with Background(True, fails) as job, pytest.raises(ValueError, match="bad input in the child"):
+        job.result()
+
+
+@needs_fork
+def test_a_child_that_dies_leaves_the_job_to_this_process():
+    parent = os.getpid()
+
+    def dies_unless_here():
+        if os.getpid() != parent:
+            os._exit(1)  # killed before it could answer
+        return "done here"
+    with Background(True, dies_unless_here) as job:
+        assert job.result() == "done here"
+
+
+@needs_fork
+def test_an_unclaimed_child_is_stopped_and_reaped():
+    start = time.perf_counter()
+    with Background(True, time.sleep, 30) as job:
+        pid = job._pid
+    assert time.perf_counter() - start < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left behind
+
+
+def test_both_sides_come_out_the_same_prepared_in_a_child_or_here(zh_text, ar_text, lexicon):
+    """The sample is long enough to fork: the Arabic prepared in the child equals the Arabic prepared here."""
+    forked, here = prepare_pair(zh_text, ar_text, lexicon, fork=True), prepare_pair(zh_text, ar_text, lexicon, fork=False)
+    assert len(forked[1].segments) > 500
+    assert forked == here
+
+
+def test_a_check_run_meanwhile_can_stop_the_pair(zh_text, ar_text, lexicon):
+    def refuse():
+        raise RuntimeError("not the same document")
+    with pytest.raises(RuntimeError, match="not the same document"):
+        prepare_pair(zh_text, ar_text, lexicon, meanwhile=refuse)
