@@ -66,7 +66,6 @@ def best_path(n: int, m: int, tables: Tables, limits: Limits) -> list[tuple[int,
     first of equal scores wins)."""
     los = [lo for lo, _ in limits]
     offsets = cell_offsets(limits)
-    shapes = [(di, dj, tables[di, dj]) for di, dj in tables]
     best: list[list[float]] = []  # best[i][j - los[i]]: score of the best path to (i, j)
     back: list[list[tuple[int, int] | None]] = []
     for i, (lo, hi) in enumerate(limits):
@@ -75,33 +74,10 @@ def best_path(n: int, m: int, tables: Tables, limits: Limits) -> list[tuple[int,
         back.append(brow)
         if i == 0 and lo == 0:
             row[0] = 0.0
-        first = offsets[i] - lo
-        for j in range(lo, hi + 1):
-            top, arg = NEG, None
-            for di, dj, table in shapes:
-                pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0:
-                    continue
-                k = pj - los[pi]
-                prow = best[pi]
-                if k < 0 or k >= len(prow):
-                    continue
-                s = prow[k] + table[first + j]
-                if s > top:
-                    top, arg = s, (di, dj)
-            if arg is not None:
-                row[j - lo] = top
-                brow[j - lo] = arg
+        _fill_row(best, back, los, i, hi, offsets[i], tables)
     if back[n][m - los[n]] is None and (n or m):
         raise ValueError("no path through the band; widen it")
-    path = []
-    i, j = n, m
-    while i or j:
-        di, dj = back[i][j - los[i]]
-        path.append((i - di, i, j - dj, j))
-        i, j = i - di, j - dj
-    path.reverse()
-    return path
+    return _trace(back, los, n, m)
 
 
 def best_local_path(n: int, m: int, tables: Tables) -> tuple[float, list[tuple[int, int, int, int]]]:
@@ -109,29 +85,54 @@ def best_local_path(n: int, m: int, tables: Tables) -> tuple[float, list[tuple[i
     and any part of the other (local alignment, as Smith-Waterman), with tables over
     full_limits(n, m): returns its total score and beads. Used to place displaced
     runs, so sizes are small."""
-    shapes = [(di, dj, tables[di, dj]) for di, dj in tables]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]  # a chain may start anywhere
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    top, end = 0.0, (0, 0)
+    top, end, los = 0.0, (0, 0), [0] * (n + 1)
     for i in range(n + 1):
-        row, brow, first = best[i], back[i], i * (m + 1)
-        for j in range(m + 1):
-            cell = 0.0
-            for di, dj, table in shapes:
-                pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0:
-                    continue
-                s = best[pi][pj] + table[first + j]
-                if s > cell:
-                    cell, brow[j] = s, (di, dj)
-            row[j] = cell
+        _fill_row(best, back, los, i, m, i * (m + 1), tables)
+        for j, cell in enumerate(best[i]):
             if cell > top:
                 top, end = cell, (i, j)
+    return top, _trace(back, los, *end, local=True)
+
+
+def _fill_row(best: list[list[float]], back: list[list], los: list[int], i: int, hi: int, first: int,
+              tables: Tables) -> None:
+    """Best scores and beads of row i (columns los[i]..hi, numbered from cell `first`), in
+    place: each cell keeps the first bead, in the order of `tables`, of the highest score,
+    if above what it holds.
+
+    Beads from earlier rows are tried bead by bead over the whole row; those within the
+    row (di = 0) last, left to right, since each reads the cell before."""
+    row, brow, lo = best[i], back[i], los[i]
+    order = {b: k for k, b in enumerate(tables)}
+    for (di, dj), table in tables.items():
+        if di == 0 or i < di:
+            continue
+        prow, plo, bead = best[i - di], los[i - di], (di, dj)
+        for j in range(max(lo, plo + dj), min(hi, plo + len(prow) - 1 + dj) + 1):
+            s = prow[j - dj - plo] + table[first + j - lo]
+            if s > row[j - lo]:
+                row[j - lo] = s
+                brow[j - lo] = bead
+    for (di, dj), table in tables.items():
+        if di != 0:
+            continue
+        bead, rank = (0, dj), order[0, dj]
+        for x in range(dj, len(row)):
+            s = row[x - dj] + table[first + x]
+            if s > row[x] or (s == row[x] and brow[x] is not None and order[brow[x]] > rank):
+                row[x] = s
+                brow[x] = bead
+
+
+def _trace(back: list, los: list[int], i: int, j: int, local: bool = False) -> list[tuple[int, int, int, int]]:
+    """The beads of the path ending at (i, j), from its back pointers (to (0, 0), or, `local`,
+    to where it starts)."""
     path = []
-    i, j = end
-    while back[i][j] is not None:
-        di, dj = back[i][j]
+    while (i or j) and not (local and back[i][j - los[i]] is None):
+        di, dj = back[i][j - los[i]]
         path.append((i - di, i, j - dj, j))
         i, j = i - di, j - dj
     path.reverse()
-    return top, path
+    return path

@@ -72,3 +72,36 @@ def test_narrow_band_keeps_the_path_inside():
     limits = band_limits(20, 20, 2)
     path = best_path(20, 20, tabulate(score, limits), limits)
     assert all(limits[i1][0] <= j1 <= limits[i1][1] for _, i1, _, j1 in path)
+
+
+def _reference_path(n: int, m: int, score, limits) -> list[tuple[int, int, int, int]]:
+    """The plain cell-by-cell DP the documented rule describes: at each cell, beads in
+    BEADS order, a later bead only replacing an earlier one when strictly better."""
+    best, back = {(0, 0): 0.0}, {}  # only cells in the band that a path reaches
+    for i, (lo, hi) in enumerate(limits):
+        for j in range(lo, hi + 1):
+            top, arg = NEG, None
+            for di, dj in BEADS:
+                if (i - di, j - dj) in best and (di or dj):
+                    s = best[i - di, j - dj] + score(i - di, i, j - dj, j)
+                    if s > top:
+                        top, arg = s, (di, dj)
+            if arg is not None and (i, j) != (0, 0):
+                best[i, j], back[i, j] = top, arg
+    path, (i, j) = [], (n, m)
+    while i or j:
+        di, dj = back[i, j]
+        path.append((i - di, i, j - dj, j))
+        i, j = i - di, j - dj
+    return path[::-1]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 9), st.integers(0, 1000), st.integers(1, 4))
+def test_ties_go_to_the_first_bead_in_order(n, m, seed, width):
+    """With whole-number scores, many paths tie: the DP picks the same one as the plain
+    cell-by-cell rule (its row-by-row, bead-by-bead order changes nothing)."""
+    def score(i0, i1, j0, j1):
+        return float(random.Random(f"{seed} {i0} {i1} {j0} {j1}").randint(-2, 1))
+    limits = band_limits(n, m, width)
+    assert best_path(n, m, tabulate(score, limits), limits) == _reference_path(n, m, score, limits)
