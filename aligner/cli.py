@@ -5,6 +5,7 @@ result; errors the user can fix are one line on stderr and exit code 2.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import sys
@@ -14,9 +15,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from . import __version__
 from .align import align_documents, prepare_pair
@@ -32,14 +30,43 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Align the Chinese and Arabic versions of UN documents, sentence by sentence.",
 )
-err = Console(stderr=True)
+
+
+@functools.cache
+def _stderr():
+    """The rich console on stderr: rich is imported only when something is shown (not under -q)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _escape(text: str) -> str:
+    """Text shown as is in a rich markup line."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _table(*columns: str, **options):
+    """A rich table (imported when one is shown)."""
+    from rich.table import Table
+
+    return Table(*columns, **options)
+
+
+def _stdout():
+    """A rich console on stdout, for the commands whose output is a table."""
+    from rich.console import Console
+
+    return Console()
+
 
 FORMATS = ("tsv", "jsonl", "tmx", "moses")
 
 
 def fail(message: str, code: int = 2) -> None:
     """One clear line on stderr, then exit."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    _stderr().print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -150,11 +177,11 @@ def align(
     if not quiet:
         _print_summary(result.summary(), {"zh": zh_enc, "ar": ar_enc})
         for warning in warnings:
-            err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+            _stderr().print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
 
 
 def _print_summary(summary: dict, encodings: dict) -> None:
-    table = Table(title="alignment", show_header=False, box=None)
+    table = _table(title="alignment", show_header=False, box=None)
     table.add_row("turns (zh / ar / aligned)", f"{summary['turns_zh']} / {summary['turns_ar']} / {summary['turns_aligned']}")
     table.add_row("beads", str(summary["beads"]))
     table.add_row("by type", ", ".join(f"{k}: {v}" for k, v in summary["by_type"].items()))
@@ -162,7 +189,7 @@ def _print_summary(summary: dict, encodings: dict) -> None:
     table.add_row("moved beads (Arabic out of source order)", str(summary["moved"]))
     table.add_row("mean score", f"{summary['mean_score']:.3f}")
     table.add_row("encodings", f"zh {encodings['zh']}, ar {encodings['ar']}")
-    err.print(table)
+    _stderr().print(table)
 
 
 @app.command()
@@ -195,13 +222,13 @@ def lexicon(
     """Show the lexicon entries found in each sentence and which ones match."""
     lex = load_lexicon()
     zh_ids, ar_ids = lex.zh_ids(zh_sentence), lex.ar_ids(ar_sentence)
-    table = Table("entry", "kind", "zh", "ar", "in zh", "in ar")
+    table = _table("entry", "kind", "zh", "ar", "in zh", "in ar")
     for i in sorted(set(zh_ids) | set(ar_ids), key=lambda i: (i not in zh_ids or i not in ar_ids, i)):
         e = lex.entries[i]
         table.add_row(str(i), e.kind, e.zh, e.ar, "yes" if i in zh_ids else "", "yes" if i in ar_ids else "")
-    Console().print(table)
+    _stdout().print(table)
     shared = len(set(zh_ids) & set(ar_ids))
-    Console().print(f"{shared} shared, {len(set(zh_ids)) - shared} only in zh, {len(set(ar_ids)) - shared} only in ar")
+    _stdout().print(f"{shared} shared, {len(set(zh_ids)) - shared} only in zh, {len(set(ar_ids)) - shared} only in ar")
 
 
 def _source_text(path: Optional[Path], lang: str) -> Optional[str]:
@@ -226,11 +253,11 @@ def score(
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=1))
         return
-    table = Table("", "precision", "recall", "F1", "correct", "predicted", "gold", title="alignment score")
+    table = _table("", "precision", "recall", "F1", "correct", "predicted", "gold", title="alignment score")
     for name, prf in (("links", result.links), ("beads", result.beads)):
         table.add_row(name, f"{prf.precision:.4f}", f"{prf.recall:.4f}", f"{prf.f1:.4f}",
                       str(prf.correct), str(prf.predicted), str(prf.gold))
-    Console().print(table)
+    _stdout().print(table)
 
 
 _STATUS_STYLE = {"ok": "green", "skipped": "dim", "mismatch": "yellow", "error": "red"}
@@ -240,7 +267,7 @@ def _pair_line(entry: dict) -> str:
     """One pair's outcome, printed as it finishes."""
     detail = entry["error"] or f"{entry['beads']} beads, mean score {entry['mean_score']:.3f}"
     status = entry["status"]
-    return f"[{_STATUS_STYLE[status]}]{status:<8}[/] {escape(entry['id'])}: {escape(detail)} ({entry['seconds']} s)"
+    return f"[{_STATUS_STYLE[status]}]{status:<8}[/] {_escape(entry['id'])}: {_escape(detail)} ({entry['seconds']} s)"
 
 
 def _align_with_progress(results: Iterator[dict], total: int) -> list[dict]:
@@ -249,7 +276,7 @@ def _align_with_progress(results: Iterator[dict], total: int) -> list[dict]:
 
     entries = []
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err) as progress:
+    with Progress(*columns, console=_stderr()) as progress:
         task = progress.add_task("aligning", total=total)
         for entry in results:
             progress.console.print(_pair_line(entry), highlight=False, soft_wrap=True)
@@ -261,20 +288,20 @@ def _align_with_progress(results: Iterator[dict], total: int) -> list[dict]:
 def _print_batch_summary(report: dict, path: Path) -> None:
     from . import batch as batching
 
-    table = Table("status", "pairs", "beads", "seconds", title="batch")
+    table = _table("status", "pairs", "beads", "seconds", title="batch")
     for status, count in report["counts"].items():
         done = [e for e in report["pairs"] if e["status"] == status]
         beads = sum(e["beads"] or 0 for e in done)
         seconds = sum(e["seconds"] or 0 for e in done)
         table.add_row(f"[{_STATUS_STYLE[status]}]{status}[/]", str(count), str(beads or ""), f"{seconds:.1f}" if seconds else "")
-    err.print(table)
+    _stderr().print(table)
     for e in report["pairs"]:
         if e["status"] not in batching.DONE:
-            line = f"[{_STATUS_STYLE[e['status']]}]{e['status']}[/] {escape(e['id'])}: {escape(e['error'])}"
-            err.print(line, highlight=False, soft_wrap=True)
+            line = f"[{_STATUS_STYLE[e['status']]}]{e['status']}[/] {_escape(e['id'])}: {_escape(e['error'])}"
+            _stderr().print(line, highlight=False, soft_wrap=True)
     for u in report["unpaired"]:
-        err.print(f"[yellow]unpaired[/] {escape(u['file'])}: {escape(u['reason'])}", highlight=False, soft_wrap=True)
-    err.print(f"report: {escape(str(path))}", highlight=False, soft_wrap=True)
+        _stderr().print(f"[yellow]unpaired[/] {_escape(u['file'])}: {_escape(u['reason'])}", highlight=False, soft_wrap=True)
+    _stderr().print(f"report: {_escape(str(path))}", highlight=False, soft_wrap=True)
 
 
 @app.command()

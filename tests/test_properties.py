@@ -153,3 +153,20 @@ def test_the_cli_path_does_not_import_camel_tools_once_cached(tmp_path):
     assert "camel_tools" in first.stdout  # the first run builds the table from camel-tools
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert second.stdout.strip() == "[]"
+
+
+def test_a_quiet_alignment_imports_nothing_heavy(tmp_path):
+    """`aligner align -q` loads no display library (rich), no validation library (pydantic,
+    which typer 0.29 imports to parse every command line) and no model code."""
+    zh, ar = tmp_path / "zh.txt", tmp_path / "ar.txt"
+    zh.write_text("主席（以英语发言）：我宣布会议开始。\n议程通过。\n", encoding="utf-8")
+    ar.write_text("الرئيس (تكلم بالإنكليزية): أعلن افتتاح الجلسة.\nأقر جدول الأعمال.\n", encoding="utf-8")
+    code = ("import sys; from aligner.cli import app\n"
+            f"app(['align', {str(zh)!r}, {str(ar)!r}, '-o', {str(tmp_path / 'out.tsv')!r}, '-q'], standalone_mode=False)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'pydantic', 'camel_tools', 'torch', 'transformers'}))")
+    env = {**os.environ, "ALIGNER_CACHE": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-c", "import aligner.ar as ar; ar.tokens('السيد')"], env=env, check=True)  # fill the cache
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert any("议程通过" in line and "أقر جدول الأعمال" in line
+               for line in (tmp_path / "out.tsv").read_text(encoding="utf-8").splitlines())
