@@ -10,12 +10,12 @@ from . import costs
 from .background import Background
 from .cache import BoundedCache
 from .cues import Features, Side, Weights, combine, features, side
-from .dp import Limits, Tables, band_limits, best_path, cell_offsets, tabulate
+from .dp import band_limits, best_path
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn, same_sentence
 from .read import lines_of
 from .recover import mark_moves, reading_sort, recover_displaced
-from .scoring import Problem, ScoringSide, SegmentTable, band_tables
+from .scoring import ScoringSide, SegmentTable, band_tables
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, split_turns
 
@@ -25,7 +25,6 @@ REFIT_PASSES = (False, True)  # a first pass, then one with the length model ref
 ABSORB_MIN = 0.5  # confidence a bead must keep to take in a sandwiched sentence
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
 FIT_PAIRS = 1_000  # confident pairs the first pass stops at: the fit changes no more (a long document need not be aligned twice)
-SMALL_DP = 12  # DP cells up to which a scorer scores bead by bead
 SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long documents)
 SIDE_CACHE = 4_000  # scorer sides remembered
 FORK_MIN_CHARS = 20_000  # Arabic characters from which preparing it in a child process pays
@@ -112,21 +111,6 @@ class PairContext:
             got = self._scoring_sides.put(key, ScoringSide(self._tables[lang], units, by_chains))
         return got
 
-    def tables(self, problems: list[Problem], shape_by_chains: bool) -> list[Tables]:
-        """The DP's score tables of each problem: beads over two lists of units (sentences
-        or pieces) within its limits. A bead's shape counts units, or, with
-        `shape_by_chains`, the sentences its pieces make. Small problems are scored bead
-        by bead, the others together with numpy (scoring.band_tables)."""
-        small = [shape_by_chains and cell_offsets(limits)[-1] <= SMALL_DP for _, _, limits in problems]
-        batched = iter(band_tables(self, [p for p, s in zip(problems, small) if not s], shape_by_chains))
-        return [self._tabulate(*p) if s else next(batched) for p, s in zip(problems, small)]
-
-    def _tabulate(self, zunits: list[list[Segment]], aunits: list[list[Segment]], limits: Limits) -> Tables:
-        def score(i0: int, i1: int, j0: int, j1: int) -> float:
-            zs, as_ = _flat(zunits[i0:i1]), _flat(aunits[j0:j1])
-            return self.score(zs, as_) if zs and as_ else -costs.SKIP * (i1 - i0 + j1 - j0)
-        return tabulate(score, limits)
-
     def score(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> float:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
         return costs.bead_total(*self.parts(zs, as_, remember))
@@ -174,7 +158,7 @@ def align_run(
     if not zc or not ac:
         return [(c, []) for c in zc] + [([], c) for c in ac]
     limits = band_limits(len(zc), len(ac), SENTENCE_BAND)
-    path = best_path(len(zc), len(ac), ctx.tables([(zc, ac, limits)], ar_pieces)[0], limits)
+    path = best_path(len(zc), len(ac), band_tables(ctx, [(zc, ac, limits)], ar_pieces)[0], limits)
     return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
 
 
