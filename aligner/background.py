@@ -41,15 +41,24 @@ class Background(Generic[T]):
 
     def _start(self) -> None:
         read, write = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no more processes or memory for one: the job will run here
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: do the job, send (ok, value), leave without running the parent's exit code
             try:
                 os.close(read)
                 fn, args = self._job
                 try:
-                    payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+                    answer = (True, fn(*args))
                 except BaseException as e:  # noqa: BLE001 -- re-raised in the parent
-                    payload = pickle.dumps((False, e), protocol=pickle.HIGHEST_PROTOCOL)
+                    answer = (False, e)
+                try:
+                    payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:  # noqa: BLE001 -- a value that cannot be sent: the parent does the job
+                    payload = b""
                 with os.fdopen(write, "wb") as pipe:
                     pipe.write(payload)
             finally:

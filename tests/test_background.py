@@ -67,3 +67,18 @@ def test_a_check_run_meanwhile_can_stop_the_pair(zh_text, ar_text, lexicon):
         raise RuntimeError("not the same document")
     with pytest.raises(RuntimeError, match="not the same document"):
         prepare_pair(zh_text, ar_text, lexicon, meanwhile=refuse)
+
+
+@needs_fork
+def test_a_value_that_cannot_be_sent_back_is_computed_here():
+    parent = os.getpid()
+    with Background(True, lambda: (lambda: os.getpid())) as job:  # a lambda does not pickle
+        assert job.result()() == parent
+
+
+def test_when_no_process_can_be_started_the_job_runs_here(monkeypatch):
+    def refuse():
+        raise OSError("Resource temporarily unavailable")
+    monkeypatch.setattr(os, "fork", refuse)
+    with Background(True, os.getpid) as job:
+        assert job.result() == os.getpid()
