@@ -23,6 +23,7 @@ from .model import Segment
 
 SPAN = max(max(b) for b in BEADS)  # units a side of a bead may take
 BLOCK = 64  # DP rows scored together: bounds the size of the matrices
+BLOCK_COLUMNS = 256  # and their columns, when small problems share a block (all their columns are crossed)
 TWO_SIDED = tuple(b for b in BEADS if all(b))  # the bead shapes with both sides
 _SHAPE_Z, _SHAPE_A = np.array([z for z, _ in TWO_SIDED]), np.array([a for _, a in TWO_SIDED])
 
@@ -214,7 +215,7 @@ def band_tables(ctx, problems: Sequence[Problem], by_chains: bool) -> list[Table
     zfirst = np.cumsum([0] + [len(zu) for zu, _, _ in problems])  # where each problem's units start
     afirst = np.cumsum([0] + [len(au) for _, au, _ in problems])
     rows, cols, first_row, first_col, ends, blocks = [], [], [], [], [0], [0]
-    block_rows = 0
+    block_rows = block_cols = 0
     for p, (_, _, limits) in enumerate(problems):
         lo = np.array([lo for lo, _ in limits])
         widths = np.array([hi - lo + 1 for lo, hi in limits])
@@ -225,10 +226,12 @@ def band_tables(ctx, problems: Sequence[Problem], by_chains: bool) -> list[Table
         first_col.append(np.full(offsets[-1], afirst[p]))
         for r0 in range(0, len(limits), BLOCK):  # long problems are cut; short ones share a block
             r1 = min(len(limits), r0 + BLOCK)
-            if block_rows + r1 - r0 > BLOCK:
+            width = limits[r1 - 1][1] - limits[r0][0] + 1  # the columns of these rows
+            if block_rows and (block_rows + r1 - r0 > BLOCK or block_cols + width > BLOCK_COLUMNS):
                 blocks.append(ends[-1] + int(offsets[r0]))
-                block_rows = 0
+                block_rows = block_cols = 0
             block_rows += r1 - r0
+            block_cols += width
         ends.append(ends[-1] + int(offsets[-1]))
     blocks.append(ends[-1])
     rows, cols, first_row, first_col = (np.concatenate(v) for v in (rows, cols, first_row, first_col))
