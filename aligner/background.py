@@ -13,6 +13,7 @@ child dies, the job runs in this process when its result is asked for.
 """
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -49,6 +50,7 @@ class Background(Generic[T]):
             return
         if pid == 0:  # the child: do the job, send (ok, value), leave without running the parent's exit code
             try:
+                gc.disable()  # a collection would write to every object it visits, copying the parent's pages
                 os.close(read)
                 fn, args = self._job
                 try:
