@@ -1,21 +1,19 @@
 """The library API: `align(zh_text, ar_text) -> Alignment`, and the stages it chains."""
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import numpy as np
 
 from . import costs
 from .background import Background
 from .cache import BoundedCache
 from .cues import Features, Side, Weights, combine, features, side
-from .dp import band_limits, best_path
+from .dp import Tables, band_limits, best_path
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn, same_sentence
 from .read import lines_of
 from .recover import mark_moves, reading_sort, recover_displaced
-from .scoring import ScoringSide, SegmentTable, band_tables
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, split_turns
 
@@ -64,8 +62,7 @@ class PairContext:
 
         self._sides: dict[str, list[Side | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
         self._scoring_sides: BoundedCache = BoundedCache(SIDE_CACHE)
-        self._tables: dict[str, SegmentTable] = {}  # per language, built when a scorer first needs it
-        self._arrays: dict[str, list[tuple | None]] = {"zh": [None] * len(zh.segments), "ar": [None] * len(ar.segments)}
+        self._tables: dict = {}  # per language, its scoring.SegmentTable, built when a scorer first needs it
         self._parts = BoundedCache(SCORE_CACHE)  # bead parts under the length model self._scored_with
         self._scored_with: costs.LengthModel | None = None
         self.turn_cache: dict[tuple, list] = {}
@@ -89,20 +86,11 @@ class PairContext:
             got = self._sides[lang][seg.index] = side([doc.feats[seg.index]], self.weights)
         return got
 
-    def arrays(self, lang: str, seg: Segment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One segment for the numpy scorer (cached): its anchors' ids (those of positive
-        weight, sorted), their counts, and the lexicon ids of the states and bodies it names."""
-        got = self._arrays[lang][seg.index]
-        if got is None:
-            one, doc, ids = self.single(lang, seg), self.zh if lang == "zh" else self.ar, self.weights.ids
-            anchors = sorted((ids[a], c) for a, c in doc.feats[seg.index].anchors.items() if a in one.vector)
-            got = self._arrays[lang][seg.index] = (np.array([a for a, _ in anchors], dtype=np.int64),
-                                                  np.array([c for _, c in anchors], dtype=float),
-                                                  np.array(sorted(one.names), dtype=np.int64))
-        return got
+    def scoring_side(self, lang: str, units: list[list[Segment]], by_chains: bool):
+        """One side of a numpy scorer, scoring.ScoringSide (remembered: passes and candidate
+        pairs share sides)."""
+        from .scoring import ScoringSide, SegmentTable  # see tables()
 
-    def scoring_side(self, lang: str, units: list[list[Segment]], by_chains: bool) -> ScoringSide:
-        """One side of a numpy scorer (remembered: passes and candidate pairs share sides)."""
         key = (lang, by_chains, tuple(tuple(s.index for s in u) for u in units))
         got = self._scoring_sides.get(key)
         if got is None:
@@ -110,6 +98,15 @@ class PairContext:
                 self._tables[lang] = SegmentTable(self, lang)
             got = self._scoring_sides.put(key, ScoringSide(self._tables[lang], units, by_chains))
         return got
+
+    def tables(self, problems: list, by_chains: bool) -> list[Tables]:
+        """The DP's score tables of each problem (Chinese units, Arabic units, limits), all
+        scored at once by scoring.band_tables. numpy and the scorer are imported here, on
+        first use: the CLI has forked by then (aligner.background), so the child preparing
+        the Arabic starts without them, and this process loads them while it waits."""
+        from .scoring import band_tables
+
+        return band_tables(self, problems, by_chains)
 
     def score(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> float:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
@@ -158,7 +155,7 @@ def align_run(
     if not zc or not ac:
         return [(c, []) for c in zc] + [([], c) for c in ac]
     limits = band_limits(len(zc), len(ac), SENTENCE_BAND)
-    path = best_path(len(zc), len(ac), band_tables(ctx, [(zc, ac, limits)], ar_pieces)[0], limits)
+    path = best_path(len(zc), len(ac), ctx.tables([(zc, ac, limits)], ar_pieces)[0], limits)
     return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
 
 
@@ -323,6 +320,7 @@ def prepare_pair(zh_text: str, ar_text: str, lexicon: Lexicon, fork: bool = True
         if meanwhile:
             meanwhile()
         zh = prepare(zh_text, "zh", lexicon)
+        importlib.import_module(".scoring", __package__)  # numpy and the scorer load while the child finishes
         return zh, ar.result()
 
 

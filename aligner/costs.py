@@ -5,11 +5,8 @@ Scores are log-odds-like: positive means "these translate each other".
 """
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from .cues import Side, shared_weight
 
@@ -73,11 +70,6 @@ def name_conflict(z: Side, a: Side) -> float:
     return 0.0
 
 
-def name_conflicts(both_named: np.ndarray, share_a_name: np.ndarray, single_entries: np.ndarray) -> np.ndarray:
-    """name_conflict for arrays of beads."""
-    return np.where(both_named & ~share_a_name, np.where(single_entries, ENTRY_CONFLICT, NAME_CONFLICT), 0.0)
-
-
 def anchor_score(z: Side, a: Side) -> float:
     """Log-odds from anchors: similarity above chance for, conflicting names against."""
     return anchor_log_odds(shared_weight(z, a), z.mass + a.mass, name_conflict(z, a))
@@ -118,38 +110,6 @@ def growth_bound(parts: tuple[float, ...], added_mass: float, added_shared: floa
     prior, _, _, length, shared, mass, conflict = parts
     anchors = anchor_log_odds(shared + added_shared, mass + added_mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
     return max(SHAPE.values()) - prior + OPEN_END_GLUE - length + conflict + anchors
-
-
-def length_logprobs(zh_len: np.ndarray, ar_len: np.ndarray, model: LengthModel) -> np.ndarray:
-    """length_logprob for arrays of lengths (interpolated in a fine table of the normal
-    tail: within 1e-8 of the exact value)."""
-    mean = (zh_len + ar_len / model.ratio) / 2
-    delta = np.abs(ar_len - model.ratio * zh_len) / np.sqrt(np.maximum(mean, 1e-12) * model.variance)
-    table = _tail_table(LENGTH_FLOOR)
-    at = np.minimum(delta / _TABLE_STEP, len(table) - 1)
-    k = np.minimum(at.astype(np.int64), len(table) - 2)
-    value = table[k] + (at - k) * (table[k + 1] - table[k])
-    return np.where(mean > 0, value, 0.0)
-
-
-_TABLE_STEP = 1e-4
-
-
-@functools.lru_cache(maxsize=4)
-def _tail_table(floor: float) -> np.ndarray:
-    """log of the two-sided normal tail at 0, step, 2 step, ... up to the first value at
-    the floor (so that the table's last value is the floor)."""
-    def log_tail(k: int) -> float:
-        tail = math.erfc(k * _TABLE_STEP / math.sqrt(2))
-        return max(floor, math.log(tail)) if tail > 0 else floor
-
-    lo, hi = 0, 1  # the last entry is the first k >= 1 at the floor: bisect for it
-    while log_tail(hi) > floor:
-        lo, hi = hi, 2 * hi
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        lo, hi = (mid, hi) if log_tail(mid) > floor else (lo, mid)
-    return np.array([log_tail(k) for k in range(hi + 1)])
 
 
 def confidence(score: float) -> float:

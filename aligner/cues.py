@@ -13,8 +13,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
-
 from . import anchors, ar, zh
 from .lexicon import NAME_KINDS, Lexicon
 from .model import Segment
@@ -87,7 +85,6 @@ class Weights:
                 w = _NAME_WEIGHT
             self._weights[a] = w * math.log(n / count)  # rare anchors count more
         self.ids = {a: k for k, a in enumerate(sorted(self._weights))}  # for the numpy scorer's columns
-        self.array = np.array([self._weights[a] for a in sorted(self._weights)])
 
     def __getitem__(self, anchor: str) -> float:
         return self._weights.get(anchor, 0.0)

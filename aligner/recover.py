@@ -23,7 +23,6 @@ from .costs import SKIP
 from .cues import shared_gain
 from .dp import best_local_path, full_limits
 from .model import Bead, Segment
-from .scoring import band_tables
 
 DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
 PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
@@ -193,7 +192,7 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         considered.update(fresh)
         runs = [(zh_runs.runs[zid], ar_runs.runs[aid]) for zid, aid in fresh]
         problems = [([[p] for p in zs], [[p] for p in as_], full_limits(len(zs), len(as_))) for zs, as_ in runs]
-        for (zid, aid), (zs, as_), tables in zip(fresh, runs, band_tables(ctx, problems, True)):
+        for (zid, aid), (zs, as_), tables in zip(fresh, runs, ctx.tables(problems, True)):
             total, path = best_local_path(len(zs), len(as_), tables)
             zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
             if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):

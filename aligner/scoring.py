@@ -13,6 +13,8 @@ check that the two agree).
 """
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,12 +31,20 @@ _SHAPE_Z, _SHAPE_A = np.array([z for z, _ in TWO_SIDED]), np.array([a for _, a i
 
 
 class SegmentTable:
-    """One language's segments as arrays, for gathering the units of any scorer side."""
+    """One language's segments as arrays, for gathering the units of any scorer side; and the
+    anchor weights, indexed by the ids the arrays use."""
 
     def __init__(self, ctx, lang: str):
         doc = ctx.zh if lang == "zh" else ctx.ar
         sides = [ctx.single(lang, s) for s in doc.segments]
-        self.arrays = [ctx.arrays(lang, s) for s in doc.segments]  # per segment: anchor ids, counts, names
+        ids = ctx.weights.ids
+        self.weights = np.array([ctx.weights[a] for a in ids])
+        self.arrays = []  # per segment: ids of its anchors of positive weight (sorted), their counts, names
+        for one, f in zip(sides, doc.feats):
+            anchors = sorted((ids[a], c) for a, c in f.anchors.items() if a in one.vector)
+            self.arrays.append((np.array([a for a, _ in anchors], dtype=np.int64),
+                                np.array([c for _, c in anchors], dtype=float),
+                                np.array(sorted(one.names), dtype=np.int64)))
         self.length = np.array([one.length for one in sides], dtype=float)
         self.mass = np.array([one.mass for one in sides], dtype=float)
         self.entries = np.array([one.entries for one in sides], dtype=float)
@@ -63,6 +73,7 @@ class ScoringSide:
         sentence = table.sentence[idx]
         same = (chain[1:] == chain[:-1]) | ((open_end[:-1] > 0) & sentence[:-1] & sentence[1:])  # model.same_sentence
         self.by_chains = by_chains
+        self.weights = table.weights
         self._length = _cumulative(table.length[idx])
         self._mass = _cumulative(table.mass[idx])
         self._entries = _cumulative(table.entries[idx])
@@ -132,7 +143,7 @@ def _common(zh_ids: list[np.ndarray], ar_ids: list[np.ndarray]) -> np.ndarray:
     return np.intersect1d(np.concatenate(zh_ids or [empty]), np.concatenate(ar_ids or [empty]))
 
 
-def _span_pair_matrices(weights, z: ScoringSide, a: ScoringSide, zrange: tuple[int, int], arange: tuple[int, int]):
+def _span_pair_matrices(z: ScoringSide, a: ScoringSide, zrange: tuple[int, int], arange: tuple[int, int]):
     """For the spans of 1..SPAN Chinese units starting in zrange and of 1..SPAN Arabic units
     starting in arange: the shared anchor weight, and the number of states and bodies both
     name, of every pair. Row (k - 1) * rows + r stands for the span of k units starting at
@@ -145,7 +156,7 @@ def _span_pair_matrices(weights, z: ScoringSide, a: ScoringSide, zrange: tuple[i
     if len(keys):
         zc = _all_spans(_cumulative_counts(z.anchors, z.counts, keys, zlo, zhi))
         ac = _all_spans(_cumulative_counts(a.anchors, a.counts, keys, alo, ahi))
-        shared = _min_sum(zc, ac, weights.array[keys])
+        shared = _min_sum(zc, ac, z.weights[keys])
     if len(names):
         zn = _all_spans(_cumulative_counts(z.names, None, names, zlo, zhi))
         an = _all_spans(_cumulative_counts(a.names, None, names, alo, ahi))
@@ -177,16 +188,53 @@ def _score_cells(ctx, z: ScoringSide, a: ScoringSide, rows: np.ndarray, cols: np
         zlo, zhi = max(0, int(rows.min()) - SPAN), int(rows.max())  # the units the beads' spans may cover
         alo, ahi = max(0, int(cols.min()) - SPAN), int(cols.max())
         zi, aj, dz, da = i[ok] - dz[ok], j[ok] - da[ok], dz[ok], da[ok]
-        shared, common = _span_pair_matrices(ctx.weights, z, a, (zlo, zhi), (alo, ahi))
+        shared, common = _span_pair_matrices(z, a, (zlo, zhi), (alo, ahi))
         zrow, acol = (dz - 1) * (zhi - zlo) + zi - zlo, (da - 1) * (ahi - alo) + aj - alo
         zs, as_ = z.spans(zi, dz), a.spans(aj, da)
-        conflict = costs.name_conflicts(zs["named"] & as_["named"], common[zrow, acol] > 0,
+        conflict = name_conflicts(zs["named"] & as_["named"], common[zrow, acol] > 0,
                                         (zs["entries"] == 1) & (as_["entries"] == 1))
         merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
-        length = costs.length_logprobs(zs["length"], as_["length"], ctx.model)
+        length = length_logprobs(zs["length"], as_["length"], ctx.model)
         out[ok] = costs.bead_total(_priors()[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged, length,
                                    shared[zrow, acol], zs["mass"] + as_["mass"], conflict)
     return out.reshape(len(TWO_SIDED), size)
+
+
+def name_conflicts(both_named: np.ndarray, share_a_name: np.ndarray, single_entries: np.ndarray) -> np.ndarray:
+    """costs.name_conflict for arrays of beads."""
+    return np.where(both_named & ~share_a_name, np.where(single_entries, costs.ENTRY_CONFLICT, costs.NAME_CONFLICT), 0.0)
+
+
+def length_logprobs(zh_len: np.ndarray, ar_len: np.ndarray, model: costs.LengthModel) -> np.ndarray:
+    """costs.length_logprob for arrays of lengths (interpolated in a fine table of the normal
+    tail: within 1e-8 of the exact value)."""
+    mean = (zh_len + ar_len / model.ratio) / 2
+    delta = np.abs(ar_len - model.ratio * zh_len) / np.sqrt(np.maximum(mean, 1e-12) * model.variance)
+    table = _tail_table(costs.LENGTH_FLOOR)
+    at = np.minimum(delta / _TABLE_STEP, len(table) - 1)
+    k = np.minimum(at.astype(np.int64), len(table) - 2)
+    value = table[k] + (at - k) * (table[k + 1] - table[k])
+    return np.where(mean > 0, value, 0.0)
+
+
+_TABLE_STEP = 1e-4
+
+
+@functools.lru_cache(maxsize=4)
+def _tail_table(floor: float) -> np.ndarray:
+    """log of the two-sided normal tail at 0, step, 2 step, ... up to the first value at
+    the floor (so that the table's last value is the floor)."""
+    def log_tail(k: int) -> float:
+        tail = math.erfc(k * _TABLE_STEP / math.sqrt(2))
+        return max(floor, math.log(tail)) if tail > 0 else floor
+
+    lo, hi = 0, 1  # the last entry is the first k >= 1 at the floor: bisect for it
+    while log_tail(hi) > floor:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if log_tail(mid) > floor else (lo, mid)
+    return np.array([log_tail(k) for k in range(hi + 1)])
 
 
 def _priors() -> np.ndarray:
