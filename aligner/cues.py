@@ -142,8 +142,10 @@ def shared_weight(z: Side, a: Side) -> float:
 def shared_gain(piece: Side, same: Side, other: Side) -> float:
     """How much the shared anchor weight of a bead (sides `same` and `other`) grows when
     `piece` joins `same`: each of its anchors matches what `other` has left unmatched."""
-    gain = 0.0
     sv, ov = same.vector, other.vector
+    if ov.keys().isdisjoint(piece.vector):
+        return 0.0  # most candidates: nothing in common
+    gain = 0.0
     for k, p in piece.vector.items():
         free = ov.get(k, 0.0) - sv.get(k, 0.0)
         if free > 0:
