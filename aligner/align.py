@@ -86,18 +86,18 @@ class PairContext:
             got = self._sides[lang][seg.index] = side([doc.feats[seg.index]], self.weights)
         return got
 
-    def scoring_side(self, lang: str, units: list[list[Segment]], by_chains: bool):
-        """One side of a numpy scorer, scoring.ScoringSide (remembered: passes and candidate
-        pairs share sides)."""
+    def scoring_side(self, lang: str, units: list[list[Segment]], by_chains: bool, remember: bool = True):
+        """One side of a numpy scorer, scoring.ScoringSide; remembered (the passes over a turn
+        share sides) unless `remember` is false (a batch of candidates, seen once)."""
         from .scoring import ScoringSide, SegmentTable  # see tables()
 
+        if lang not in self._tables:
+            self._tables[lang] = SegmentTable(self, lang)
+        if not remember:
+            return ScoringSide(self._tables[lang], units, by_chains)
         key = (lang, by_chains, tuple(tuple(s.index for s in u) for u in units))
         got = self._scoring_sides.get(key)
-        if got is None:
-            if lang not in self._tables:
-                self._tables[lang] = SegmentTable(self, lang)
-            got = self._scoring_sides.put(key, ScoringSide(self._tables[lang], units, by_chains))
-        return got
+        return got if got is not None else self._scoring_sides.put(key, ScoringSide(self._tables[lang], units, by_chains))
 
     def tables(self, problems: list, by_chains: bool) -> list[Tables]:
         """The DP's score tables of each problem (Chinese units, Arabic units, limits), all

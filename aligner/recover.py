@@ -32,6 +32,7 @@ QUERY_ANCHORS = 12  # a run looks for partners through its strongest anchors onl
 POSTINGS = 200  # anchors found in more runs than this are not used to find partners
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
+CONSIDER_BATCH = 256  # candidate pairs scored together (memory holds their tables)
 REJOIN_GAIN = 3.0  # a fragment re-joins a sentence only if its bead gains this much
 JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followed in the source
 DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
@@ -190,16 +191,21 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         together; the matches that score enough go on the heap, in the pairs' order."""
         fresh = [pair for pair in dict.fromkeys(pairs) if pair not in considered]
         considered.update(fresh)
-        runs = [(zh_runs.runs[zid], ar_runs.runs[aid]) for zid, aid in fresh]
+        for first in range(0, len(fresh), CONSIDER_BATCH):  # the tables of a batch are held at once
+            for (zid, aid), total, path in local_alignments(fresh[first:first + CONSIDER_BATCH]):
+                zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
+                if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
+                    total += IN_PLACE
+                total -= displacement(zid, aid)
+                if total >= PLACE_MIN and path:
+                    heapq.heappush(heap, (-total, next(tie), zid, aid, path))
+
+    def local_alignments(pairs: list[tuple[int, int]]):
+        """(pair, score, beads) of the best local alignment of each pair of runs."""
+        runs = [(zh_runs.runs[zid], ar_runs.runs[aid]) for zid, aid in pairs]
         problems = [([[p] for p in zs], [[p] for p in as_], full_limits(len(zs), len(as_))) for zs, as_ in runs]
-        for (zid, aid), (zs, as_), tables in zip(fresh, runs, ctx.tables(problems, True)):
-            total, path = best_local_path(len(zs), len(as_), tables)
-            zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
-            if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
-                total += IN_PLACE
-            total -= displacement(zid, aid)
-            if total >= PLACE_MIN and path:
-                heapq.heappush(heap, (-total, next(tie), zid, aid, path))
+        for pair, (zs, as_), tables in zip(pairs, runs, ctx.tables(problems, True)):
+            yield pair, *best_local_path(len(zs), len(as_), tables)
 
     def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:
         """The runs of the other language sharing most anchor weight, less a penalty for distance."""

@@ -258,8 +258,9 @@ def band_tables(ctx, problems: Sequence[Problem], by_chains: bool) -> list[Table
     recovery pass asks for hundreds of small ones)."""
     if not problems:
         return []
-    z = ctx.scoring_side("zh", [u for zu, _, _ in problems for u in zu], by_chains)
-    a = ctx.scoring_side("ar", [u for _, au, _ in problems for u in au], by_chains)
+    single = len(problems) == 1  # a batch of many is seen once: its sides are not remembered
+    z = ctx.scoring_side("zh", [u for zu, _, _ in problems for u in zu], by_chains, remember=single)
+    a = ctx.scoring_side("ar", [u for _, au, _ in problems for u in au], by_chains, remember=single)
     zfirst = np.cumsum([0] + [len(zu) for zu, _, _ in problems])  # where each problem's units start
     afirst = np.cumsum([0] + [len(au) for _, au, _ in problems])
     rows, cols, first_row, first_col, ends, blocks = [], [], [], [], [0], [0]
