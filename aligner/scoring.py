@@ -9,7 +9,10 @@ of spans in a block of rows is a matrix product: with anchor counts
 c_z and c_a and weight w, min(c_z, c_a) * w is the sum over t >= 1 of
 [c_z >= t] [c_a >= t] w, a bilinear form. The parts are added up by
 costs.bead_total, as costs.bead_score adds up those of a single bead (tests
-check that the two agree).
+check that the two agree). Many small problems (recovery's candidate pairs)
+are scored in one call, so that numpy's set-up is paid once for all of them.
+
+This is the one module that uses numpy; aligner.align imports it on first use.
 """
 from __future__ import annotations
 
