@@ -65,7 +65,7 @@ def best_path(n: int, m: int, tables: Tables, limits: Limits) -> list[tuple[int,
     within `limits`; the bead shapes are those of `tables`, tried in its order (the
     first of equal scores wins)."""
     los = [lo for lo, _ in limits]
-    offsets = cell_offsets(limits)
+    offsets, order = cell_offsets(limits), _order(tables)
     best: list[list[float]] = []  # best[i][j - los[i]]: score of the best path to (i, j)
     back: list[list[tuple[int, int] | None]] = []
     for i, (lo, hi) in enumerate(limits):
@@ -74,7 +74,7 @@ def best_path(n: int, m: int, tables: Tables, limits: Limits) -> list[tuple[int,
         back.append(brow)
         if i == 0 and lo == 0:
             row[0] = 0.0
-        _fill_row(best, back, los, i, hi, offsets[i], tables)
+        _fill_row(best, back, los, i, hi, offsets[i], tables, order)
     if back[n][m - los[n]] is None and (n or m):
         raise ValueError("no path through the band; widen it")
     return _trace(back, los, n, m)
@@ -87,17 +87,22 @@ def best_local_path(n: int, m: int, tables: Tables) -> tuple[float, list[tuple[i
     runs, so sizes are small."""
     best = [[0.0] * (m + 1) for _ in range(n + 1)]  # a chain may start anywhere
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    top, end, los = 0.0, (0, 0), [0] * (n + 1)
+    top, end, los, order = 0.0, (0, 0), [0] * (n + 1), _order(tables)
     for i in range(n + 1):
-        _fill_row(best, back, los, i, m, i * (m + 1), tables)
+        _fill_row(best, back, los, i, m, i * (m + 1), tables, order)
         for j, cell in enumerate(best[i]):
             if cell > top:
                 top, end = cell, (i, j)
     return top, _trace(back, los, *end, local=True)
 
 
+def _order(tables: Tables) -> dict[tuple[int, int], int]:
+    """Each bead shape's rank in `tables`: the first of equal scores wins."""
+    return {b: k for k, b in enumerate(tables)}
+
+
 def _fill_row(best: list[list[float]], back: list[list], los: list[int], i: int, hi: int, first: int,
-              tables: Tables) -> None:
+              tables: Tables, order: dict[tuple[int, int], int]) -> None:
     """Best scores and beads of row i (columns los[i]..hi, numbered from cell `first`), in
     place: each cell keeps the first bead, in the order of `tables`, of the highest score,
     if above what it holds.
@@ -105,7 +110,6 @@ def _fill_row(best: list[list[float]], back: list[list], los: list[int], i: int,
     Beads from earlier rows are tried bead by bead over the whole row; those within the
     row (di = 0) last, left to right, since each reads the cell before."""
     row, brow, lo = best[i], back[i], los[i]
-    order = {b: k for k, b in enumerate(tables)}
     for (di, dj), table in tables.items():
         if di == 0 or i < di:
             continue

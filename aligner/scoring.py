@@ -24,7 +24,7 @@ import numpy as np
 
 from . import costs
 from .dp import BEADS, Limits, Tables
-from .model import Segment
+from .model import Segment, same_sentence
 
 SPAN = max(max(b) for b in BEADS)  # units a side of a bead may take
 BLOCK = 64  # DP rows scored together: bounds the size of the matrices
@@ -53,8 +53,6 @@ class SegmentTable:
         self.entries = np.array([one.entries for one in sides], dtype=float)
         self.named = np.array([bool(one.names) for one in sides], dtype=float)
         self.open_end = np.array([s.open_end for s in doc.segments], dtype=float)
-        self.chain = np.array([s.chain for s in doc.segments], dtype=np.int64)
-        self.sentence = np.array([s.kind == "sentence" for s in doc.segments], dtype=bool)
 
 
 class ScoringSide:
@@ -72,9 +70,9 @@ class ScoringSide:
         self.anchors: list[np.ndarray] = [p[0] for p in parts]  # per unit: ids of its anchors (positive weight), sorted
         self.counts: list[np.ndarray] = [p[1] for p in parts]  # per unit: their counts
         self.names: list[np.ndarray] = [p[2] for p in parts]  # per unit: lexicon ids of the states and bodies named, sorted
-        chain, open_end = table.chain[idx], table.open_end[idx]
-        sentence = table.sentence[idx]
-        same = (chain[1:] == chain[:-1]) | ((open_end[:-1] > 0) & sentence[:-1] & sentence[1:])  # model.same_sentence
+        segs = [s for u in units for s in u]
+        new_chain = [1.0] + [0.0 if same_sentence(p, s) else 1.0 for p, s in zip(segs, segs[1:])] if segs else []
+        open_end = table.open_end[idx]
         self.by_chains = by_chains
         self.weights = table.weights
         self._length = _cumulative(table.length[idx])
@@ -83,7 +81,7 @@ class ScoringSide:
         self._open = _cumulative(open_end)
         self._open_each = open_end if len(idx) else np.zeros(1)
         self._named = _cumulative(table.named[idx])
-        self._chains = _cumulative(np.concatenate(([1.0], 1.0 - same)) if len(idx) else np.zeros(0))
+        self._chains = _cumulative(np.array(new_chain))
 
     def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
         """Length, mass, entries, open ends inside, sentence count and whether it names
