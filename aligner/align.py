@@ -27,6 +27,14 @@ SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long do
 SIDE_CACHE = 4_000  # scorer sides remembered
 FORK_MIN_CHARS = 20_000  # Arabic characters from which preparing it in a child process pays
 
+# Told of each stage's advance, e.g. progress("aligning turns", 12, 80): a long run can show a bar.
+# Stages in order: "segmenting", "aligning turns", "recovery" (the CLI adds "reading" and "writing").
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """The progress callback when nobody watches."""
+
 
 @dataclass
 class Document:
@@ -276,18 +284,22 @@ def _fit_pairs(ctx: PairContext, beads: list[Bead]) -> list[tuple[int, int]]:
             for b in beads if b.type == "1-1" and b.score >= _CONFIDENT and b.zh[0].kind == "sentence"]
 
 
-def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool = True) -> Alignment:
+def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool = True,
+                    progress: Progress | None = None) -> Alignment:
     """Turns first, then sentences inside each pair of turns (two passes: the
     second with the length model refitted on the first pass's confident beads),
     then recovery of displaced fragments."""
+    tell = progress or _silent
     ctx = PairContext(zh, ar, lexicon)
     turn_pairs = align_turns(zh.turns, ar.turns, lexicon, ctx.model.ratio)
     beads: list[Bead] = []
-    for refit in REFIT_PASSES:
+    steps = len(REFIT_PASSES) * len(turn_pairs)
+    for n, refit in enumerate(REFIT_PASSES):
         if refit:
             ctx.model = costs.LengthModel.estimate(_fit_pairs(ctx, beads), ctx.model)
         beads, fit = [], 0
         for t, (zi, ai) in enumerate(turn_pairs):
+            tell("aligning turns", n * len(turn_pairs) + t, steps)
             if not refit and fit >= FIT_PAIRS:
                 break  # a first pass only fits the length model: enough pairs for that
             zturns, aturns = [zh.turns[i] for i in zi], [ar.turns[j] for j in ai]
@@ -298,10 +310,13 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
             turn_beads = [ctx.bead(bz, ba, t, speakers) for bz, ba in align_turn_pair(ctx, zs, as_)]
             beads += turn_beads
             fit += len(_fit_pairs(ctx, turn_beads))
+    tell("aligning turns", steps, steps)
     moves: list[dict] = []
     if recover:
-        for _ in range(RECOVERY_PASSES):  # a second pass starts from better neighbours
+        for n in range(RECOVERY_PASSES):  # a second pass starts from better neighbours
+            tell("recovery", n, RECOVERY_PASSES)
             beads = realign(ctx, recover_displaced(ctx, beads))
+        tell("recovery", RECOVERY_PASSES, RECOVERY_PASSES)
     beads = absorb_sandwiched(ctx, beads)
     if recover:
         for b in beads:
@@ -312,26 +327,32 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
 
 
 def prepare_pair(zh_text: str, ar_text: str, lexicon: Lexicon, fork: bool = True,
-                 meanwhile: Callable[[], None] | None = None) -> tuple[Document, Document]:
+                 meanwhile: Callable[[], None] | None = None, progress: Progress | None = None) -> tuple[Document, Document]:
     """Both sides prepared. With `fork`, a long Arabic text is prepared in a forked child
     (aligner.background: two cores, one pair) while this process runs `meanwhile` (such
     as the same-document check, which may raise to stop) and prepares the Chinese."""
+    tell = progress or _silent
     with Background(fork and len(ar_text) >= FORK_MIN_CHARS, prepare, ar_text, "ar", lexicon) as ar:
+        tell("segmenting", 0, 2)
         if meanwhile:
             meanwhile()
         zh = prepare(zh_text, "zh", lexicon)
+        tell("segmenting", 1, 2)
         importlib.import_module(".scoring", __package__)  # numpy and the scorer load while the child finishes
-        return zh, ar.result()
+        done = zh, ar.result()
+        tell("segmenting", 2, 2)
+        return done
 
 
 def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon | None = None,
-          fork: bool = True) -> Alignment:
+          fork: bool = True, progress: Progress | None = None) -> Alignment:
     """Align the Chinese and Arabic versions of one UN document (with `fork`, preparing
-    the two sides at once on two cores: see prepare_pair).
+    the two sides at once on two cores: see prepare_pair). `progress`, if given, is told
+    of each stage's advance (see Progress).
 
     >>> a = align("主席（以英语发言）：我宣布会议开始。", "الرئيس (تكلم بالإنكليزية): أعلن افتتاح الجلسة.")
     >>> [b.type for b in a.beads]
     ['1-1', '1-1']
     """
     lexicon = lexicon or load()
-    return align_documents(*prepare_pair(zh_text, ar_text, lexicon, fork), lexicon, recover)
+    return align_documents(*prepare_pair(zh_text, ar_text, lexicon, fork, progress=progress), lexicon, recover, progress)

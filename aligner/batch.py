@@ -11,29 +11,26 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as local_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .align import align
-from .anchors import symbols
-from .guard import check_same_document, first_page_symbol
-from .read import InputError, read_file, read_pair
-from .write import WRITERS, atomic_write
+from .guard import first_page_symbol
+from .names import TAG_FORMS, language_tag, split_extension, symbol_from_name
+from .pipeline import Mismatch, ReadOptions, WriteOptions, moves_in, read_and_align, suffixes, write_all
+from .read import InputError, Swapped, binary_kind, read_any, read_file
+from .write import atomic_write
 
-# S_PV.7050_ZH.txt, S-PV-7050-ar.txt, S_PV.7050.zh.txt, A_RES_67_264_C.txt (UN letters: C Chinese, A Arabic)
-_TAGGED_NAME = re.compile(r"^(?P<base>.+?)(?:[_.\-](?P<code>zh|ar)|_(?P<letter>[ca]))(?:\.[a-z0-9]{1,5})?$", re.IGNORECASE)
-_LANG_OF_TAG = {"zh": "zh", "ar": "ar", "c": "zh", "a": "ar"}
-# Symbol parts followed by '.' and a number: S/PV.7050, A/67/L.5/Rev.1, A/C.3/67/L.2, E/CN.4/2005/L.10
-_DOTTED = {"PV", "SR", "L", "C", "CN", "CRP", "WP", "INF", "REV", "ADD", "CORR", "AMEND", "SUPPL"}
-_CASED = {"REV": "Rev", "ADD": "Add", "CORR": "Corr", "AMEND": "Amend", "SUPPL": "Suppl"}
 DONE = ("ok", "skipped")  # statuses that count as success
 REPORT = "report.json"
+MOVES = "moves.json"  # per pair with --report: OUT_DIR/<id>.moves.json
+TEXT_EXTENSIONS = ("txt", "md", "")
+OUTPUT_EXTENSIONS = ("tsv", "jsonl", "json", "tmx", "html")  # what this tool writes: never an input
+_HEAD = 4096  # bytes read to tell text from binary data
 
 
 @dataclass(frozen=True)
@@ -43,31 +40,17 @@ class Pair:
     id: str
     zh: Path
     ar: Path
+    document: str = ""  # its UN symbol, when found (the TMX x-document property)
+    origin: str = ""  # where it was listed: "pairs.tsv:3" for a manifest row
 
 
-def language_tag(name: str) -> tuple[str, str] | None:
-    """(lang, base name without the tag) for a tagged file name, else None."""
-    m = _TAGGED_NAME.match(name)
-    if not m:
-        return None
-    return _LANG_OF_TAG[(m.group("code") or m.group("letter")).lower()], m.group("base")
+@dataclass(frozen=True)
+class PerPair:
+    """The `align` options every pair of a batch gets."""
 
-
-def symbol_from_name(base: str) -> str | None:
-    """The UN symbol a file name spells with _ or - for / ('S-PV-7050' -> 'S/PV.7050'), or None.
-
-    Every UN symbol has a number in it; 'GA_draft_resolution' is a name, not a symbol."""
-    parts: list[str] = []
-    for raw in filter(None, re.split(r"[_\-\s]+", base)):
-        head, dot, rest = raw.partition(".")
-        head = _CASED.get(head.upper(), head.upper())
-        if raw.isdigit() and parts and parts[-1].upper() in _DOTTED:
-            parts[-1] += "." + raw
-        else:
-            parts.append(head + dot + rest)
-    symbol = "/".join(parts)
-    shaped_like_one = symbols(symbol.upper()) == [symbol.upper()]  # anchors' pattern wants 'REV', UN writes 'Rev'
-    return symbol if shaped_like_one and any(c.isdigit() for c in symbol) else None
+    read: ReadOptions = ReadOptions()
+    write: WriteOptions = WriteOptions()
+    report: bool = False  # write OUT_DIR/<id>.moves.json
 
 
 def symbol_from_text(path: Path, lang: str) -> str | None:
@@ -81,9 +64,12 @@ def symbol_from_text(path: Path, lang: str) -> str | None:
 
 
 def pair_id(key: str, folder: str = "") -> str:
-    """Output name of a pair: the symbol with '/' as '_', under its subfolder of IN_DIR."""
+    """Output name of a pair: the symbol with '/' as '_', under its subfolder of IN_DIR.
+    A pair known by no name (zh.txt + ar.txt) is named after its folder."""
     name = key.replace("/", "_")
-    return f"{folder}/{name}" if folder not in ("", ".") else name
+    if folder in ("", "."):
+        return name
+    return f"{folder}/{name}" if name else folder
 
 
 def document_key(path: Path, lang: str, base: str) -> str:
@@ -92,75 +78,154 @@ def document_key(path: Path, lang: str, base: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Tagged:
+class _Candidate:
+    """A text file in Chinese or Arabic, and the document it belongs to."""
+
     path: Path
     lang: str
-    base: str
+    base: str  # its name without extension and language tag
     folder: str  # relative to IN_DIR, '.' for IN_DIR itself
+    key: str  # the document: its symbol, else its base name
+    symbol: str  # "" when none was found
 
 
-def _tagged_files(in_dir: Path, exclude: Path | None) -> tuple[list[_Tagged], list[dict]]:
-    """Visible files under in_dir (not under `exclude`, an output folder inside it): tagged, and untagged."""
+def _left_out(path: Path, why: str, reason: str) -> dict:
+    """A report entry of a file that is not aligned: `why` is its category, `reason` says more."""
+    return {"file": str(path), "why": why, "reason": reason}
+
+
+def _walk(in_dir: Path, exclude: Path | None) -> tuple[list[Path], list[dict]]:
+    """Visible files under in_dir (not under `exclude`, an output folder inside it); the links not followed."""
     skip = exclude.resolve() if exclude else None
-    tagged, untagged = [], []
-    for path in sorted(in_dir.rglob("*")):
-        rel = path.relative_to(in_dir)
-        if not path.is_file() or any(part.startswith(".") for part in rel.parts) or (skip and path.is_relative_to(skip)):
+    files, left = [], []
+    for root, dirs, names in os.walk(in_dir):
+        here = Path(root)
+        if skip and here.resolve().is_relative_to(skip):
+            dirs[:] = []
             continue
-        tag = language_tag(path.name)
-        if tag:
-            tagged.append(_Tagged(path, tag[0], tag[1], rel.parent.as_posix()))
-        else:
-            untagged.append({"file": str(path), "reason": "no language tag in the name (_zh/_ar, -zh/-ar, .zh./.ar., _C/_A)"})
-    return tagged, untagged
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith("."):
+                continue
+            if (here / d).is_symlink():
+                left.append(_left_out(here / d, "symlinked folder",
+                                      "a symbolic link to a folder, not followed: give that folder, or copy the files"))
+            else:
+                kept.append(d)
+        dirs[:] = kept
+        for name in sorted(names):
+            path = here / name
+            if name.startswith("."):
+                continue
+            if not path.exists():
+                left.append(_left_out(path, "dangling symlink", f"a symbolic link to {os.readlink(path)}, which does not exist"))
+            elif not path.is_file():
+                left.append(_left_out(path, "not text", "not a regular file"))
+            else:
+                files.append(path)
+    return files, left
 
 
-def _group(files: list[_Tagged], key: Callable[[_Tagged], str]) -> dict[tuple[str, str], dict[str, list[_Tagged]]]:
-    groups: dict[tuple[str, str], dict[str, list[_Tagged]]] = defaultdict(lambda: {"zh": [], "ar": []})
+def _not_text(path: Path) -> dict | None:
+    """Why a file is not a text to pair (by its extension, then its first bytes), else None."""
+    ext = split_extension(path.name)[1]
+    if ext in OUTPUT_EXTENSIONS:
+        return _left_out(path, "earlier output", f"a .{ext} file, as this tool writes: never taken as an input")
+    if ext not in TEXT_EXTENSIONS:
+        return _left_out(path, "not text", f"a .{ext} file: only .txt, .md and names without extension are paired")
+    try:
+        with path.open("rb") as f:
+            what = binary_kind(f.read(_HEAD))
+    except OSError as e:
+        return _left_out(path, "not text", f"cannot read ({e.strerror})")
+    return _left_out(path, "not text", f"this is {what}, not text") if what else None
+
+
+def _candidate(path: Path, in_dir: Path) -> _Candidate | dict:
+    """The file as a candidate for pairing, or the report entry saying why it is none.
+
+    Its language is the tag in its name, else what its letters say (job-number
+    names such as N1352982.pdf.txt carry no tag)."""
+    folder = path.parent.relative_to(in_dir).as_posix()
+    tag = language_tag(path.name)
+    if tag:
+        lang, base = tag
+        symbol = symbol_from_name(base) or symbol_from_text(path, lang) or ""
+    else:
+        base = split_extension(path.name)[0]
+        try:
+            text, _, lang = read_any(path)
+        except InputError as e:
+            detail = str(e).removeprefix(f"{path}: ")
+            return _left_out(path, "unpaired", f"no language tag in the name ({TAG_FORMS}), and {detail}")
+        symbol = symbol_from_name(base) or first_page_symbol(text, lang) or ""
+    return _Candidate(path, lang, base, folder, symbol or base, symbol)
+
+
+def _group(files: list[_Candidate], key) -> dict[tuple[str, str], dict[str, list[_Candidate]]]:
+    groups: dict[tuple[str, str], dict[str, list[_Candidate]]] = defaultdict(lambda: {"zh": [], "ar": []})
     for f in files:
         groups[f.folder, key(f)][f.lang].append(f)
     return groups
 
 
-def _is_pair(group: dict[str, list[_Tagged]]) -> bool:
+def _is_pair(group: dict[str, list[_Candidate]]) -> bool:
     return len(group["zh"]) == 1 and len(group["ar"]) == 1
 
 
-def find_pairs(in_dir: Path, exclude: Path | None = None) -> tuple[list[Pair], list[dict]]:
-    """Pair the files of each folder by language tag and document; list the rest with why.
+def _pair(group: dict[str, list[_Candidate]], key: str, folder: str) -> Pair:
+    zh, ar = group["zh"][0], group["ar"][0]
+    return Pair(pair_id(key, folder), zh.path, ar.path, zh.symbol or ar.symbol)
 
-    A file's document is the symbol in its name, else on its first page, else
-    its base name. Files left alone then pair by base name ('notes_zh' with
-    'notes_ar'): the symbol was found on one first page only, or a folder holds
-    the same document under two names.
+
+def find_pairs(in_dir: Path, exclude: Path | None = None) -> tuple[list[Pair], list[dict]]:
+    """Pair the text files of each folder by language and document; list every other file with why.
+
+    A file's language is the tag in its name, else what its letters say; its
+    document is the symbol in its name, else on its first page, else its base
+    name. Files left alone then pair by base name ('notes_zh' with 'notes_ar':
+    the symbol was found on one first page only), and a folder holding just
+    one Chinese and one Arabic text (zh.txt and ar.txt, say) is one pair.
     """
     in_dir = in_dir.resolve()
-    files, unpaired = _tagged_files(in_dir, exclude)
-    pairs, leftover = [], []
-    groups = _group(files, lambda f: document_key(f.path, f.lang, f.base))
-    for (folder, key), group in sorted(groups.items()):
-        if _is_pair(group):
-            pairs.append(Pair(pair_id(key, folder), group["zh"][0].path, group["ar"][0].path))
+    paths, unpaired = _walk(in_dir, exclude)
+    files = []
+    for path in paths:
+        found = _not_text(path) or _candidate(path, in_dir)
+        if isinstance(found, dict):
+            unpaired.append(found)
         else:
-            leftover += [(f, _unpaired_reason(key, group)) for f in group["zh"] + group["ar"]]
-    by_base = _group([f for f, _ in leftover], lambda f: f.base.casefold())
+            files.append(found)
+    pairs, leftover = [], []
+    for (folder, key), group in sorted(_group(files, lambda f: f.key).items()):
+        if _is_pair(group):
+            pairs.append(_pair(group, key, folder))
+        else:
+            leftover += [(f, _unpaired_reason(key or folder, group)) for f in group["zh"] + group["ar"]]
     taken = {p.id for p in pairs}
-    for (folder, _), group in sorted(by_base.items()):
+    alone = [f for f, _ in leftover]
+    for (folder, _), group in sorted(_group(alone, lambda f: f.base.casefold()).items()):
         base = group["zh"][0].base if group["zh"] else ""
         if _is_pair(group) and (pid := pair_id(symbol_from_name(base) or base, folder)) not in taken:
-            pairs.append(Pair(pid, group["zh"][0].path, group["ar"][0].path))
+            pairs.append(_pair(group, symbol_from_name(base) or base, folder))
+            taken.add(pid)
+    for (folder, _), group in sorted(_group(files, lambda f: "").items()):
+        paired = {p.zh for p in pairs} | {p.ar for p in pairs}
+        if _is_pair(group) and not {group["zh"][0].path, group["ar"][0].path} & paired and folder not in taken:
+            pairs.append(_pair(group, "", folder))  # a folder that holds one document
     paired = {p.zh for p in pairs} | {p.ar for p in pairs}
-    unpaired += [{"file": str(f.path), "reason": reason} for f, reason in leftover if f.path not in paired]
-    return sorted(pairs, key=lambda p: p.id), unpaired
+    unpaired += [_left_out(f.path, why, reason) for f, (why, reason) in leftover if f.path not in paired]
+    return sorted(pairs, key=lambda p: p.id), sorted(unpaired, key=lambda u: u["file"])
 
 
-def _unpaired_reason(key: str, group: dict[str, list[_Tagged]]) -> str:
+def _unpaired_reason(key: str, group: dict[str, list[_Candidate]]) -> tuple[str, str]:
+    """(category, reason) of the files of a document that did not make one pair."""
     names = {"zh": "Chinese", "ar": "Arabic"}
     for lang in ("zh", "ar"):
         if not group[lang]:
-            return f"no {names[lang]} partner for {key}"
+            return "unpaired", f"no {names[lang]} partner for {key}"
     lang = "zh" if len(group["zh"]) > 1 else "ar"
-    return f"{len(group[lang])} {names[lang]} files for {key}; pair them with --manifest"
+    return "ambiguous", f"{len(group[lang])} {names[lang]} files for {key}; pair them with --manifest"
 
 
 def read_manifest(manifest: Path, in_dir: Path) -> list[Pair]:
@@ -177,17 +242,24 @@ def read_manifest(manifest: Path, in_dir: Path) -> list[Pair]:
         if len(fields) not in (2, 3) or not all(fields):
             raise InputError(f"{manifest}:{n}: expected zh_path<TAB>ar_path[<TAB>id]")
         zh, ar = ((in_dir / f).resolve() for f in fields[:2])
-        pairs.append(Pair(pair_id(fields[2]) if len(fields) == 3 else _manifest_id(zh), zh, ar))
+        symbol = _manifest_symbol(zh)
+        pid = pair_id(fields[2]) if len(fields) == 3 else pair_id(symbol or _manifest_base(zh))
+        pairs.append(Pair(pid, zh, ar, symbol, f"{manifest.name}:{n}"))
     twice = [i for i, count in Counter(p.id for p in pairs).items() if count > 1]
     if twice:
         raise InputError(f"{manifest}: the id {twice[0]} names more than one pair; give each pair its own id")
     return pairs
 
 
-def _manifest_id(zh: Path) -> str:
-    """The id of a manifest pair given without one: from the Chinese file, as when pairing by name."""
+def _manifest_base(zh: Path) -> str:
     tag = language_tag(zh.name)
-    return pair_id(document_key(zh, "zh", tag[1] if tag else zh.stem))
+    return tag[1] if tag and tag[1] else split_extension(zh.name)[0]
+
+
+def _manifest_symbol(zh: Path) -> str:
+    """The symbol of a manifest pair, from the Chinese file, as when pairing by name."""
+    base = _manifest_base(zh)
+    return symbol_from_name(base) or symbol_from_text(zh, "zh") or ""
 
 
 def collect_pairs(in_dir: Path, manifest: Path | None = None, exclude: Path | None = None) -> tuple[list[Pair], list[dict]]:
@@ -197,27 +269,22 @@ def collect_pairs(in_dir: Path, manifest: Path | None = None, exclude: Path | No
     return find_pairs(in_dir, exclude)
 
 
-def parse_formats(spec: str) -> list[str]:
-    """'tsv,jsonl' -> ['tsv', 'jsonl'], checked against the writers available."""
-    kinds = list(dict.fromkeys(k.strip().lower() for k in spec.split(",") if k.strip()))
-    unknown = [k for k in kinds if k not in WRITERS]
-    if unknown or not kinds:
-        raise InputError(f"unknown format {','.join(unknown) or spec!r}; choose from {', '.join(WRITERS)}")
-    return kinds
+def outputs(pair: Pair, out_dir: Path, formats: list[str], report: bool = False) -> dict[str, Path]:
+    """Every file a pair writes, by ending: OUT_DIR/<id>.tsv, <id>.zh and <id>.ar for Moses, <id>.moves.json."""
+    endings = suffixes(formats) + ([MOVES] if report else [])
+    return {end: out_dir / f"{pair.id}.{end}" for end in endings}
 
 
-def outputs(pair: Pair, out_dir: Path, formats: list[str]) -> dict[str, Path]:
-    return {kind: out_dir / f"{pair.id}.{kind}" for kind in formats}
-
-
-def _entry(pair: Pair, out_dir: Path, formats: list[str], status: str) -> dict:
+def _entry(pair: Pair, out_dir: Path, formats: list[str], status: str, report: bool = False) -> dict:
     """A report entry; the counts stay null until the pair is aligned."""
     return {
         "id": pair.id,
         "files": {"zh": str(pair.zh), "ar": str(pair.ar)},
-        "outputs": [str(p) for p in outputs(pair, out_dir, formats).values()],
+        "document": pair.document,
+        "outputs": [str(p) for p in outputs(pair, out_dir, formats, report).values()],
         "status": status,
         "beads": None,
+        "written": None,
         "unaligned": None,
         "moved": None,
         "mean_score": None,
@@ -227,45 +294,51 @@ def _entry(pair: Pair, out_dir: Path, formats: list[str], status: str) -> dict:
     }
 
 
-def plan(pairs: list[Pair], out_dir: Path, formats: list[str], force: bool = False) -> tuple[list[Pair], list[dict]]:
+def plan(pairs: list[Pair], out_dir: Path, formats: list[str], force: bool = False,
+         report: bool = False) -> tuple[list[Pair], list[dict]]:
     """(pairs to align, report entries of the pairs skipped because all their outputs exist)."""
     todo, skipped = [], []
     for pair in pairs:
-        if not force and all(p.exists() for p in outputs(pair, out_dir, formats).values()):
-            skipped.append(_entry(pair, out_dir, formats, "skipped"))
+        if not force and all(p.exists() for p in outputs(pair, out_dir, formats, report).values()):
+            skipped.append(_entry(pair, out_dir, formats, "skipped", report))
         else:
             todo.append(pair)
     return todo, skipped
 
 
-def _write(path: Path, kind: str, beads: list) -> list[str]:
-    """Write one output atomically; return the writer's warnings."""
-    warnings: list[str] = []
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, lambda f: warnings.extend(WRITERS[kind](beads, f) or []))
-    return warnings
+def _swapped_row(pair: Pair) -> str:
+    return (f"{pair.origin}: the zh_path column ({pair.zh.name}) holds Arabic and the ar_path column "
+            f"({pair.ar.name}) Chinese: swap the two columns of this line")
 
 
-def align_pair(pair: Pair, out_dir: Path, formats: list[str]) -> dict:
+def align_pair(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair = PerPair()) -> dict:
     """Read, check, align and write one pair; its report entry.
 
     Never raises: one broken pair must not stop a batch of thousands, so every
     failure becomes the pair's status and message.
     """
     start = time.perf_counter()
-    entry = _entry(pair, out_dir, formats, "error")
+    entry = _entry(pair, out_dir, formats, "error", per_pair.report)
+    writing = per_pair.write
+    if pair.document and not writing.document:
+        writing = replace(writing, document=pair.document)
     try:
-        (zh_text, _), (ar_text, _) = read_pair(pair.zh, pair.ar)
-        entry["error"] = check_same_document(zh_text, ar_text)
-        if entry["error"]:
-            entry["status"] = "mismatch"
-        else:
-            result = align(zh_text, ar_text, fork=False)  # the batch's parallelism is across pairs
-            for kind, path in outputs(pair, out_dir, formats).items():
-                entry["warnings"] += _write(path, kind, result.beads)
-            s = result.summary()
-            entry.update(status="ok", beads=s["beads"], moved=s["moved"], mean_score=s["mean_score"],
-                         unaligned={"zh": s["unaligned_zh"], "ar": s["unaligned_ar"]})
+        result, _ = read_and_align(pair.zh, pair.ar, per_pair.read, fork=False)  # the batch's parallelism is across pairs
+        beads = writing.kept(result.beads)
+        paths = outputs(pair, out_dir, formats, per_pair.report)
+        for path in paths.values():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        entry["warnings"] += write_all([(p, end) for end, p in paths.items() if end != MOVES], beads, writing)
+        if per_pair.report:
+            moves = moves_in(beads, result)
+            atomic_write(paths[MOVES], lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
+        s = result.summary()
+        entry.update(status="ok", beads=s["beads"], written=len(beads), moved=s["moved"], mean_score=s["mean_score"],
+                     unaligned={"zh": s["unaligned_zh"], "ar": s["unaligned_ar"]})
+    except Mismatch as e:
+        entry.update(status="mismatch", error=str(e))
+    except Swapped as e:
+        entry["error"] = _swapped_row(pair) if pair.origin else str(e)
     except InputError as e:
         entry["error"] = str(e)
     except Exception as e:  # noqa: BLE001 -- reported per pair, see the docstring
@@ -274,30 +347,31 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str]) -> dict:
     return entry
 
 
-def _gather(executor, completed: Callable, pairs: list[Pair], out_dir: Path, formats: list[str]) -> Iterator[dict]:
+def _gather(executor, completed: Callable, pairs: list[Pair], out_dir: Path, formats: list[str],
+            per_pair: PerPair) -> Iterator[dict]:
     """Submit every pair to a concurrent.futures-like executor; yield entries as pairs finish."""
-    futures = {executor.submit(align_pair, pair, out_dir, formats): pair for pair in pairs}
+    futures = {executor.submit(align_pair, pair, out_dir, formats, per_pair): pair for pair in pairs}
     for future in completed(futures):
         try:
             yield future.result()
         except Exception as e:  # noqa: BLE001 -- a worker that died (killed, out of memory)
-            entry = _entry(futures[future], out_dir, formats, "error")
+            entry = _entry(futures[future], out_dir, formats, "error", per_pair.report)
             entry["error"] = f"worker failed: {type(e).__name__}: {e}"
             yield entry
 
 
-def run_local(pairs: list[Pair], out_dir: Path, formats: list[str], workers: int) -> Iterator[dict]:
+def run_local(pairs: list[Pair], out_dir: Path, formats: list[str], workers: int, per_pair: PerPair) -> Iterator[dict]:
     """Align on this machine with `workers` processes (spawned: safe beside the progress bar's thread)."""
     if not pairs:
         return
     pool = ProcessPoolExecutor(min(workers, len(pairs)), mp_context=multiprocessing.get_context("spawn"))
     try:
-        yield from _gather(pool, local_completed, pairs, out_dir, formats)
+        yield from _gather(pool, local_completed, pairs, out_dir, formats, per_pair)
     finally:
         pool.shutdown(cancel_futures=True)
 
 
-def run_dask(pairs: list[Pair], out_dir: Path, formats: list[str], address: str) -> Iterator[dict]:
+def run_dask(pairs: list[Pair], out_dir: Path, formats: list[str], address: str, per_pair: PerPair) -> Iterator[dict]:
     """Align on an existing Dask cluster. Its workers must see IN_DIR and OUT_DIR
     at the same paths (a shared file system, as on any HPC cluster)."""
     try:
@@ -309,16 +383,16 @@ def run_dask(pairs: list[Pair], out_dir: Path, formats: list[str], address: str)
     except (OSError, ValueError) as e:
         raise InputError(f"cannot reach the Dask scheduler at {address}: {e}") from None
     with client:
-        yield from _gather(client, as_completed, pairs, out_dir, formats)
+        yield from _gather(client, as_completed, pairs, out_dir, formats, per_pair)
 
 
 def run(pairs: list[Pair], out_dir: Path, formats: list[str], workers: int | None = None,
-        dask: str | None = None) -> Iterator[dict]:
+        dask: str | None = None, per_pair: PerPair = PerPair()) -> Iterator[dict]:
     """Report entries of the pairs, in the order they finish: on the Dask scheduler
     at address `dask` if given, else in `workers` local processes (default: one per core)."""
     if dask:
-        return run_dask(pairs, out_dir, formats, dask)
-    return run_local(pairs, out_dir, formats, workers or os.cpu_count() or 1)
+        return run_dask(pairs, out_dir, formats, dask, per_pair)
+    return run_local(pairs, out_dir, formats, workers or os.cpu_count() or 1, per_pair)
 
 
 def succeeded(entries: Iterable[dict]) -> bool:

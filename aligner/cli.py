@@ -8,27 +8,52 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import os
+import signal
 import sys
 from collections.abc import Iterator
-from functools import partial
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from . import __version__
-from .align import align_documents, prepare_pair
+from .align import Progress
 from .evaluate import evaluate, load_beads
-from .guard import check_same_document
 from .lexicon import load as load_lexicon
-from .read import InputError, lines_of, read_file, read_pair
+from .options import (
+    READ,
+    WRITE,
+    ArLang,
+    Document,
+    DropUnaligned,
+    EncodingAr,
+    EncodingZh,
+    Force,
+    Format,
+    MinScore,
+    NoRecover,
+    Quiet,
+    Src,
+    ZhLang,
+    read_options,
+    write_options,
+)
+from .pipeline import FORMATS, Mismatch, moves_in, parse_formats, read_and_align, suffixes, write_all
+from .read import InputError, Swapped, WrongLanguage, lines_of, read_any, read_file
 from .segment import segment as segment_lines
-from .write import WRITERS, Writer, atomic_write, write_moses
+from .write import atomic_write
+
+EXIT_CODES = ("Exit codes: 0 all done; 1 some pairs failed (batch); 2 usage or input error (one line on stderr); "
+              "130 interrupted (Ctrl-C), 143 terminated (SIGTERM).")
+
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Align the Chinese and Arabic versions of UN documents, sentence by sentence.",
+    epilog=EXIT_CODES,
 )
 
 
@@ -61,49 +86,67 @@ def _stdout():
     return Console()
 
 
-FORMATS = ("tsv", "jsonl", "tmx", "moses")
-
-
 def fail(message: str, code: int = 2) -> None:
     """One clear line on stderr, then exit."""
     _stderr().print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
-def _formats_for(output: str, fmt: Optional[str]) -> list[str]:
-    """The formats asked for: --format (several comma-separated), else the output's extension."""
-    if fmt:
-        kinds = list(dict.fromkeys(k.strip().lower() for k in fmt.split(",")))
-        unknown = [k for k in kinds if k not in FORMATS]
-        if unknown:
-            fail(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-        return kinds
-    suffix = Path(output).suffix.lower().lstrip(".")
-    if suffix in WRITERS:
-        return [suffix]
-    if output == "-":
-        return ["tsv"]
-    fail(f"cannot tell the format from {output!r}; use --format {'|'.join(FORMATS)}")
-    return []  # unreachable
+def _warn(message: str) -> None:
+    _stderr().print(f"[yellow]warning:[/] {_escape(message)}", highlight=False, soft_wrap=True)
 
 
-def _targets(kinds: list[str], output: str, tmx_writer: Writer) -> list[tuple[str, Writer]]:
-    """(path, writer) of every file to write.
+def _input_error(e: InputError) -> None:
+    """Fail with an input error; one a check raised says how to override it."""
+    hint = " (--force aligns them anyway)" if isinstance(e, (Mismatch, WrongLanguage)) and not isinstance(e, Swapped) else ""
+    fail(f"{e}{hint}")
 
-    One format is written to `output` itself. Several formats, or Moses (a
-    file per language), take `output` as a prefix: PREFIX.tsv, PREFIX.zh, ...
+
+def _document_name(path: Path) -> str:
+    """An input's name without extension and language tag: S_PV.7050_zh.txt -> S_PV.7050."""
+    from .names import language_tag, split_extension
+
+    stem = split_extension(path.name)[0]
+    tag = language_tag(path.name)
+    return (tag[1] if tag else "") or stem
+
+
+def _targets(output: str, fmt: Optional[str], zh_file: Path) -> list[tuple[str, str]]:
+    """(path, file ending) of every file to write.
+
+    -o FILE writes one format to FILE; with several formats (or Moses, a file
+    per language) FILE without its format extension is a prefix: x.tsv with
+    --format tsv,jsonl writes x.tsv and x.jsonl. -o FOLDER/ writes
+    FOLDER/<input name>.<format>. An extension that names another format than
+    --format is refused.
     """
-    as_prefix = len(kinds) > 1 or kinds == ["moses"]
-    if as_prefix and output == "-":
-        fail("this writes several files: give -o PREFIX, not standard output")
-    writers = {**WRITERS, "tmx": tmx_writer}
-    targets: list[tuple[str, Writer]] = []
-    for kind in kinds:
-        if kind == "moses":
-            targets += [(f"{output}.{lang}", partial(write_moses, lang=lang)) for lang in ("zh", "ar")]
-        else:
-            targets.append((f"{output}.{kind}" if as_prefix else output, writers[kind]))
-    return targets
+    try:
+        kinds = parse_formats(fmt) if fmt else None
+    except InputError as e:
+        fail(str(e))
+    if output == "-":
+        files = suffixes(kinds or ["tsv"])
+        if len(files) > 1:
+            fail("this writes several files: give -o PREFIX or -o FOLDER/, not standard output")
+        return [("-", files[0])]
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        if Path(output.rstrip("/" + os.sep)).is_file():
+            fail(f"{output}: is a file, not a folder")
+        base = str(Path(output) / _document_name(zh_file))
+        return [(f"{base}.{s}", s) for s in suffixes(kinds or ["tsv"])]
+    ext = Path(output).suffix.lower().lstrip(".")
+    ext_kind = next((k for k in FORMATS if ext in suffixes([k])), None)
+    if kinds is None:
+        if ext_kind is None:
+            fail(f"cannot tell the format from {output!r}; use --format {'|'.join(FORMATS)}")
+        kinds = [ext_kind]
+    elif ext_kind is not None and ext_kind not in kinds:
+        fail(f"{output}: the extension says {ext_kind}, but --format says {','.join(kinds)}; make them agree")
+    files = suffixes(kinds)
+    if len(files) == 1 and (ext_kind is None or ext == files[0]):
+        return [(output, files[0])]
+    prefix = output[: -len(ext) - 1] if ext_kind else output
+    return [(f"{prefix}.{s}", s) for s in files]
 
 
 def _check_output(output: str) -> None:
@@ -115,75 +158,102 @@ def _check_output(output: str) -> None:
         fail(f"{output}: the folder {parent} does not exist")
     if Path(output).is_dir():
         fail(f"{output}: is a directory")
-    import os
-
     if not os.access(parent, os.W_OK):
         fail(f"{output}: the folder {parent} is not writable")
 
 
-@app.command()
+STAGES = ("reading", "segmenting", "aligning turns", "recovery", "writing")
+
+
+@contextmanager
+def _progress_display(shown: bool) -> Iterator[Optional[Progress]]:
+    """A progress callback drawing one rich bar per stage on stderr, or None when not `shown`.
+
+    Refreshed on each call, never by a thread: with no other thread running,
+    the Arabic of a long pair can still be prepared in a forked child."""
+    if not shown:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bars
+
+    columns = (TextColumn(f"{{task.description:<{max(map(len, STAGES))}}}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Bars(*columns, console=_stderr(), auto_refresh=False) as bars:
+        tasks: dict[str, int] = {}
+
+        def show(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total)
+            bars.update(tasks[stage], completed=done, total=total)
+            bars.refresh()
+
+        yield show
+
+
+def _progress_wanted(quiet: bool) -> bool:
+    """A progress display only for a person watching: stderr a terminal, no -q."""
+    return not quiet and sys.stderr.isatty()
+
+
+@app.command(epilog=EXIT_CODES)
 def align(
     zh_file: Path = typer.Argument(..., help="Chinese version (plain text)."),
     ar_file: Path = typer.Argument(..., help="Arabic version (plain text)."),
-    output: str = typer.Option("-", "-o", "--output", help="Output file ('-' for standard output), or prefix for several files."),
-    fmt: Optional[str] = typer.Option(
-        None, "--format", "-f",
-        help="tsv, jsonl, tmx or moses, or several comma-separated with -o PREFIX (default: from the extension).",
-    ),
-    min_score: Optional[float] = typer.Option(
-        None, "--min-score", min=0.0, max=1.0, help="Keep only beads scoring at least this (one-sided beads score 0).",
-    ),
-    zh_lang: str = typer.Option("zh-CN", "--zh-lang", help="TMX language code of the Chinese side."),
-    ar_lang: str = typer.Option("ar", "--ar-lang", help="TMX language code of the Arabic side."),
-    src: str = typer.Option("zh", "--src", help="TMX source language: zh or ar."),
-    document: str = typer.Option("", "--document", help="Document symbol for the TMX x-document property, e.g. S/PV.7050."),
-    drop_unaligned: bool = typer.Option(False, "--drop-unaligned", help="Omit beads with one side empty."),
-    no_recover: bool = typer.Option(False, "--no-recover", help="Skip recovery of displaced text (monotone only)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Write the moved beads as JSON to this file."),
-    quiet: bool = typer.Option(False, "-q", "--quiet", help="No summary on stderr."),
-    encoding_zh: Optional[str] = typer.Option(None, "--encoding-zh", help="Encoding of the Chinese file (default: detected)."),
-    encoding_ar: Optional[str] = typer.Option(None, "--encoding-ar", help="Encoding of the Arabic file (default: detected)."),
-    force: bool = typer.Option(False, "--force", help="Align even when the two files look like different documents."),
+    output: str = typer.Option(
+        "-", "-o", "--output",
+        help="Output file ('-' for standard output); with several formats a prefix (x or x.tsv), or FOLDER/ for "
+             "FOLDER/<input name>.<format>."),
+    fmt: Format = None,
+    min_score: MinScore = WRITE.min_score,
+    drop_unaligned: DropUnaligned = WRITE.drop_unaligned,
+    zh_lang: ZhLang = WRITE.zh_lang,
+    ar_lang: ArLang = WRITE.ar_lang,
+    src: Src = WRITE.src,
+    document: Document = WRITE.document,
+    no_recover: NoRecover = not READ.recover,
+    encoding_zh: EncodingZh = READ.encoding_zh,
+    encoding_ar: EncodingAr = READ.encoding_ar,
+    force: Force = READ.force,
+    report: Optional[Path] = typer.Option(
+        None, "--report",
+        help="Write the moved beads as JSON to this file; their `bead` numbers are 0-based indices into the beads written."),
+    quiet: Quiet = False,
 ) -> None:
     """Align a Chinese and an Arabic document; write TSV, JSONL, TMX or Moses bitext."""
-    if src not in ("zh", "ar"):
-        fail(f"--src must be zh or ar, not {src!r}")
-    tmx_writer = partial(WRITERS["tmx"], zh_lang=zh_lang, ar_lang=ar_lang, src=src, document=document)
-    targets = _targets(_formats_for(output, fmt), output, tmx_writer)
+    try:
+        writing = write_options(min_score, drop_unaligned, zh_lang, ar_lang, src, document)
+    except InputError as e:
+        fail(str(e))
+    targets = _targets(output, fmt, zh_file)
     for path, _ in targets:
         _check_output(path)
     if report:
         _check_output(str(report))
-    try:
-        (zh_text, zh_enc), (ar_text, ar_enc) = read_pair(zh_file, ar_file, encoding_zh, encoding_ar)
-    except InputError as e:
-        fail(str(e))
-
-    def check() -> None:
-        mismatch = None if force else check_same_document(zh_text, ar_text)
-        if mismatch:
-            fail(f"{zh_file} and {ar_file}: {mismatch} (--force aligns them anyway)")
-
-    lexicon = load_lexicon()
-    result = align_documents(*prepare_pair(zh_text, ar_text, lexicon, meanwhile=check), lexicon, not no_recover)
-    beads = [b for b in result.beads if b.zh and b.ar] if drop_unaligned else result.beads
-    if min_score is not None:
-        beads = [b for b in beads if b.score >= min_score]
-    warnings: list[str] = []
-    for path, writer in targets:
-        atomic_write(path, lambda f, write=writer: warnings.extend(write(beads, f) or ()))
-    if report:
-        atomic_write(report, lambda f: f.write(json.dumps(result.moves, ensure_ascii=False, indent=1) + "\n"))
+    with _progress_display(_progress_wanted(quiet)) as progress:
+        try:
+            result, encodings = read_and_align(zh_file, ar_file, read_options(encoding_zh, encoding_ar, force, no_recover),
+                                               progress=progress)
+        except InputError as e:
+            _input_error(e)
+        beads = writing.kept(result.beads)
+        warnings = write_all(targets, beads, writing, progress)
+        if report:
+            moves = moves_in(beads, result)
+            atomic_write(report, lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
     if not quiet:
-        _print_summary(result.summary(), {"zh": zh_enc, "ar": ar_enc})
-        for warning in warnings:
-            _stderr().print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        filtered = writing.min_score is not None or writing.drop_unaligned
+        _print_summary(result.summary(), len(beads) if filtered else None, encodings)
+    for warning in warnings:  # about the written output: shown under -q too
+        _warn(warning)
 
 
-def _print_summary(summary: dict, encodings: dict) -> None:
+def _print_summary(summary: dict, written: Optional[int], encodings: dict) -> None:
     table = _table(title="alignment", show_header=False, box=None)
     table.add_row("turns (zh / ar / aligned)", f"{summary['turns_zh']} / {summary['turns_ar']} / {summary['turns_aligned']}")
     table.add_row("beads", str(summary["beads"]))
+    if written is not None:
+        table.add_row("beads written (after --min-score / --drop-unaligned)", str(written))
     table.add_row("by type", ", ".join(f"{k}: {v}" for k, v in summary["by_type"].items()))
     table.add_row("unaligned (zh / ar)", f"{summary['unaligned_zh']} / {summary['unaligned_ar']}")
     table.add_row("moved beads (Arabic out of source order)", str(summary["moved"]))
@@ -195,15 +265,18 @@ def _print_summary(summary: dict, encodings: dict) -> None:
 @app.command()
 def segment(
     file: Path = typer.Argument(..., help="A Chinese or Arabic text file."),
-    lang: str = typer.Option(..., "--lang", "-l", help="zh or ar."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="zh or ar (default: told from the text)."),
     jsonl: bool = typer.Option(False, "--jsonl", help="One JSON object per segment, with line numbers."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of the file (default: detected)."),
 ) -> None:
     """Print the segments (sentences and speaker headings) of one file."""
-    if lang not in ("zh", "ar"):
+    if lang not in (None, "zh", "ar"):
         fail(f"--lang must be zh or ar, not {lang!r}")
     try:
-        text, _ = read_file(file, lang, encoding)
+        if lang:
+            text, _ = read_file(file, lang, encoding)
+        else:
+            text, _, lang = read_any(file, encoding)
     except InputError as e:
         fail(str(e))
     out = sys.stdout
@@ -249,7 +322,10 @@ def score(
         zh_text, ar_text = _source_text(zh_src, "zh"), _source_text(ar_src, "ar")
     except InputError as e:
         fail(str(e))
-    result = evaluate(gold_pairs, pred_pairs, zh_text, ar_text)
+    try:
+        result = evaluate(gold_pairs, pred_pairs, zh_text, ar_text)
+    except InputError as e:
+        fail(f"{pred}: {e}")
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=1))
         return
@@ -300,51 +376,94 @@ def _print_batch_summary(report: dict, path: Path) -> None:
             line = f"[{_STATUS_STYLE[e['status']]}]{e['status']}[/] {_escape(e['id'])}: {_escape(e['error'])}"
             _stderr().print(line, highlight=False, soft_wrap=True)
     for u in report["unpaired"]:
-        _stderr().print(f"[yellow]unpaired[/] {_escape(u['file'])}: {_escape(u['reason'])}", highlight=False, soft_wrap=True)
+        _stderr().print(f"[yellow]{u['why']}[/] {_escape(u['file'])}: {_escape(u['reason'])}", highlight=False, soft_wrap=True)
     _stderr().print(f"report: {_escape(str(path))}", highlight=False, soft_wrap=True)
 
 
-@app.command()
+def _batch_line(report: dict, path: Path) -> str:
+    """The whole batch in one line (under -q): pairs by status, files left out, where the report is."""
+    counts = ", ".join(f"{n} {status}" for status, n in report["counts"].items()) or "no pair"
+    left = f"; {len(report['unpaired'])} files not aligned" if report["unpaired"] else ""
+    return f"batch: {counts}{left}; report {path}"
+
+
+def _no_pair(in_dir: Path, unpaired: list[dict]) -> str:
+    """The error when nothing pairs: each file and why it has no partner."""
+    def name(file: str) -> str:
+        p = Path(file)
+        return str(p.relative_to(in_dir.resolve())) if p.is_relative_to(in_dir.resolve()) else file
+
+    files = "; ".join(f"{name(u['file'])}: {u['reason']}" for u in unpaired) or "the folder holds no file"
+    return f"{in_dir}: no Chinese–Arabic pair found. {files}"
+
+
+@app.command(epilog=EXIT_CODES)
 def batch(
     in_dir: Path = typer.Argument(..., help="Folder of Chinese and Arabic files (subfolders included)."),
-    out_dir: Path = typer.Option(..., "-o", "--output", help="Folder for <id>.<format> per pair and report.json."),
-    fmt: str = typer.Option("tsv", "--format", "-f", help=f"Output formats, comma-separated: {', '.join(WRITERS)}."),
+    out_dir: Path = typer.Option(
+        ..., "-o", "--output", help="Folder for <id>.<format> per pair (<id>.zh and <id>.ar for Moses) and report.json."),
+    fmt: Format = None,
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core)."),
     manifest: Optional[Path] = typer.Option(
         None, "--manifest", help="TSV of zh_path, ar_path[, id] (paths relative to IN_DIR): align these pairs instead."),
-    force: bool = typer.Option(False, "--force", help="Align again the pairs whose outputs all exist."),
+    redo: bool = typer.Option(False, "--redo", help="Align again the pairs whose outputs all exist."),
     dask: Optional[str] = typer.Option(
         None, "--dask", help="Run the pairs on this Dask scheduler, e.g. tcp://host:8786 (needs the dask extra)."),
+    min_score: MinScore = WRITE.min_score,
+    drop_unaligned: DropUnaligned = WRITE.drop_unaligned,
+    zh_lang: ZhLang = WRITE.zh_lang,
+    ar_lang: ArLang = WRITE.ar_lang,
+    src: Src = WRITE.src,
+    no_recover: NoRecover = not READ.recover,
+    encoding_zh: EncodingZh = READ.encoding_zh,
+    encoding_ar: EncodingAr = READ.encoding_ar,
+    force: Force = READ.force,
+    report: bool = typer.Option(
+        False, "--report", help="Write each pair's moved beads to OUT_DIR/<id>.moves.json (0-based indices into its beads written)."),
+    quiet: Quiet = False,
 ) -> None:
     """Align every Chinese–Arabic pair in a folder: OUT_DIR/<id>.<format> and OUT_DIR/report.json.
 
-    Files pair by language tag (_zh/_ar, -zh/-ar, .zh./.ar., _C/_A) and by the
-    document symbol in the name or on the first page. Pairs already done are
-    skipped. Exit code 0 when every pair is aligned or skipped, 1 otherwise.
+    Files pair by language (a tag in the name: _zh/_ar, -zh/-ar, .zh/.ar, _C/_A,
+    zh_/ar-, zh.txt/ar.txt; else the letters of the text) and by document (the
+    symbol in the name or on the first page). Only text files are paired (.txt,
+    .md, no extension); every other file is listed in the report with why. Pairs
+    already done are skipped. Each pair's symbol goes into its TMX x-document.
     """
     from . import batch as batching  # imported here: `aligner align` starts faster without it
 
+    if in_dir.is_file():
+        fail(f"{in_dir}: is a file; give the folder that holds the pairs")
     if not in_dir.is_dir():
         fail(f"{in_dir}: no such folder")
+    if out_dir.is_file():
+        fail(f"{out_dir}: is a file, not a folder")
     try:
-        kinds = batching.parse_formats(fmt)
+        kinds = parse_formats(fmt or "tsv")
+        per_pair = batching.PerPair(read_options(encoding_zh, encoding_ar, force, no_recover),
+                                    write_options(min_score, drop_unaligned, zh_lang, ar_lang, src), report)
         pairs, unpaired = batching.collect_pairs(in_dir, manifest, exclude=out_dir)
     except InputError as e:
         fail(str(e))
     if not pairs:
-        fail(f"{in_dir}: no Chinese–Arabic pair found ({len(unpaired)} files without a partner)")
+        fail(_no_pair(in_dir, unpaired))
     out_dir = out_dir.resolve()  # workers, local or on a cluster, do not share our working directory
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         fail(f"{out_dir}: cannot create the folder ({e.strerror})")
-    todo, entries = batching.plan(pairs, out_dir, kinds, force)
+    todo, entries = batching.plan(pairs, out_dir, kinds, redo, report)
     try:
-        entries += _align_with_progress(batching.run(todo, out_dir, kinds, jobs, dask), len(todo))
+        results = batching.run(todo, out_dir, kinds, jobs, dask, per_pair)
+        entries += list(results) if quiet else _align_with_progress(results, len(todo))
     except InputError as e:
         fail(str(e))
     path = out_dir / batching.REPORT
-    _print_batch_summary(batching.write_report(path, entries, unpaired), path)
+    summary = batching.write_report(path, entries, unpaired)
+    if quiet:
+        typer.echo(_batch_line(summary, path), err=True)
+    else:
+        _print_batch_summary(summary, path)
     raise typer.Exit(0 if batching.succeeded(entries) else 1)
 
 
@@ -361,10 +480,23 @@ def main(
     """Chinese–Arabic aligner for United Nations documents."""
 
 
+_SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal's number, as shells report it
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """Stop on Ctrl-C or SIGTERM with one line and the conventional status. SystemExit
+    unwinds through every `finally` (no temp file left, a forked child stopped), and
+    click does not turn it into its own "Aborted!" and status 1."""
+    sys.stderr.write(f"aligner: interrupted by {signal.Signals(signum).name}\n")
+    raise SystemExit(_SIGNAL_EXIT[signum])
+
+
 def run() -> None:
     """The console entry point. On the way out the garbage collector is frozen: the
     interpreter's last full collection, over the lexicon and its caches, would cost
     tens of milliseconds and free nothing that matters (every output is closed)."""
+    for signum in _SIGNAL_EXIT:
+        signal.signal(signum, _interrupted)
     try:
         app(prog_name="aligner")
     finally:

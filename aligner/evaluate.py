@@ -32,6 +32,10 @@ _IGNORED = re.compile(r"[\s*#]+")
 # Text not found whole is placed piece by piece; shorter pieces occur almost
 # anywhere, so placing them would add noise rather than evidence.
 MIN_PIECE = 4
+# Under this share of a language's predicted characters in sides found whole in the
+# reference, the prediction is of another document (the same document scores near 1 with
+# its sources, and about the gold's share of it without; another one under 0.01).
+MIN_FOUND = 0.05
 _TSV_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
 _TSV_ESCAPE = re.compile(r"\\(.)")
 
@@ -234,11 +238,20 @@ def _links(keys: set[tuple[frozenset[int], frozenset[int]]]) -> set[tuple[int, i
     return {(z, a) for zs, as_ in keys for z in zs for a in as_}
 
 
-def _sides(gold: list[Pair], pred: list[Pair], k: int, source: str | None) -> tuple[list[frozenset[int]], list[frozenset[int]]]:
-    """Side `k` (0 zh, 1 ar) of every gold and every predicted bead as a set of gold units."""
+def _found(texts: list[str], reference: str) -> float | None:
+    """The share of the characters of `texts` in texts found whole in `reference` (None: no text)."""
+    total = sum(map(len, texts))
+    return sum(len(t) for t in texts if t and t in reference) / total if total else None
+
+
+def _sides(gold: list[Pair], pred: list[Pair], k: int,
+           source: str | None) -> tuple[list[frozenset[int]], list[frozenset[int]], float | None]:
+    """Side `k` (0 zh, 1 ar) of every gold and every predicted bead as a set of gold units,
+    and the share of the predicted text found in the reference (see _found)."""
     units = _Units([significant(pair[k]) for pair in gold], source)
     gold_sides = [frozenset({u}) if units.size[u] else frozenset() for u in range(len(gold))]
-    return gold_sides, units.mapped([significant(pair[k]) for pair in pred])
+    texts = [significant(pair[k]) for pair in pred]
+    return gold_sides, units.mapped(texts), _found(texts, units.reference)
 
 
 def evaluate(gold: list[Pair], pred: list[Pair], zh_source: str | None = None, ar_source: str | None = None) -> Evaluation:
@@ -248,9 +261,17 @@ def evaluate(gold: list[Pair], pred: list[Pair], zh_source: str | None = None, a
     positions; it lets gold and prediction differ in what text they contain
     (a gold covering part of a document, say). A gold side absent from the
     reference is not a unit, and a bead with no unit on either side is not counted.
+
+    Raises InputError when (almost) none of the predicted text is in the reference:
+    a prediction of another document would otherwise just score 0.
     """
-    zh_gold, zh_pred = _sides(gold, pred, 0, zh_source)
-    ar_gold, ar_pred = _sides(gold, pred, 1, ar_source)
+    zh_gold, zh_pred, zh_found = _sides(gold, pred, 0, zh_source)
+    ar_gold, ar_pred, ar_found = _sides(gold, pred, 1, ar_source)
+    shares = [f for f in (zh_found, ar_found) if f is not None]
+    if shares and max(shares) < MIN_FOUND:
+        where = "sources" if zh_source is not None or ar_source is not None else "gold"
+        raise InputError(f"no predicted text found in the {where} "
+                         f"({100 * max(shares):.1f} % of it): is the prediction of another document?")
     gold_keys = {key for key in zip(zh_gold, ar_gold) if any(key)}
     pred_keys = {key for key in zip(zh_pred, ar_pred) if any(key)}
     gold_links, pred_links = _links(gold_keys), _links(pred_keys)

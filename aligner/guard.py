@@ -22,7 +22,8 @@ from . import ar, zh
 from .anchors import ascii_digits, symbols
 
 FIRST_PAGE_LINES = 40
-RATIO_RANGE = (1.2, 5.0)  # Arabic / Chinese non-space characters; real pairs are near 2.5
+RATIO_RANGE = (1.2, 5.0)  # Arabic / Chinese non-space characters; real pairs are near EXPECTED_RATIO
+EXPECTED_RATIO = 2.5
 MIN_RATIO_EVIDENCE = 1000  # judge the ratio once either side is a page long (in Arabic characters)
 MIN_SHARED = {"symbols": (4, 0.34), "numbers": (12, 0.4)}  # (distinct items needed, least share in common)
 
@@ -136,14 +137,18 @@ def _letters(text: str) -> int:
 
 
 def _length_ratio(zh_text: str, ar_text: str) -> str | None:
+    """Far too short a side: an incomplete file (a converter that stopped, a truncated
+    download) more often than another document, which the other checks tell."""
     z, a = _letters(zh_text), _letters(ar_text)
-    if max(2.5 * z, a) < MIN_RATIO_EVIDENCE:
+    if max(EXPECTED_RATIO * z, a) < MIN_RATIO_EVIDENCE:
         return None
     ratio = a / max(z, 1)
     low, high = RATIO_RANGE
     if low <= ratio <= high:
         return None
-    return f"the Arabic is {ratio:.1f} times as long as the Chinese (same documents: {low}–{high})"
+    short, share = ("Arabic", ratio / EXPECTED_RATIO) if ratio < low else ("Chinese", EXPECTED_RATIO / ratio)
+    return (f"the {short} is much shorter than its partner ({100 * share:.0f} % of the expected length): incomplete? "
+            f"(the Arabic is {ratio:.1f} times as long as the Chinese; same documents: {low}–{high})")
 
 
 def _shared(what: str, zh_side: set[str], ar_side: set[str]) -> str | None:
@@ -180,13 +185,20 @@ def _content(zh_text: str, ar_text: str) -> str | None:
     return None
 
 
-CHECKS: tuple[Callable[[str, str], str | None], ...] = (_identity, _dates, _length_ratio, _content)
+# Each check with how its finding is introduced ("" when it speaks for itself).
+CHECKS: tuple[tuple[Callable[[str, str], str | None], str], ...] = (
+    (_identity, "not the same document: "),
+    (_dates, "not the same document: "),
+    (_length_ratio, ""),
+    (_content, "not the same document: "),
+)
 
 
 def check_same_document(zh_text: str, ar_text: str) -> str | None:
-    """Why the two texts are not the same document, or None when nothing says so."""
-    for check in CHECKS:
+    """Why the two texts cannot be aligned as one document (not the same one, or one
+    incomplete), or None when nothing says so."""
+    for check, intro in CHECKS:
         reason = check(zh_text, ar_text)
         if reason:
-            return f"not the same document: {reason}"
+            return intro + reason
     return None

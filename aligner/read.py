@@ -13,6 +13,14 @@ class InputError(Exception):
     """Bad input the user can fix; the CLI prints it on one line and exits with 2."""
 
 
+class WrongLanguage(InputError):
+    """A file whose letters say it is not in the language expected (--force reads it anyway)."""
+
+
+class Swapped(WrongLanguage):
+    """The Chinese file is Arabic and the Arabic file Chinese."""
+
+
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
 _BOMS = {
     b"\xff\xfe\x00\x00": "utf-32-le",
@@ -47,14 +55,25 @@ def decode(data: bytes, lang: str, name: str = "input", encoding: str | None = N
     encoding is tried whatever `lang` says, so that a Chinese file given as
     the Arabic one is decoded right and then reported as swapped.
     """
-    for magic, what in _BINARY_MAGIC.items():
-        if data.startswith(magic):
-            raise InputError(f"{name}: this is {what}, not text; convert it to plain text first")
+    what = binary_kind(data, nul=False)
+    if what:
+        raise InputError(f"{name}: this is {what}, not text; convert it to plain text first")
     if encoding:
         text, used = _decode_as(data, encoding, name), encoding
     else:
         text, used = _detect(data, lang, name)
     return text.removeprefix("\ufeff"), used
+
+
+def binary_kind(head: bytes, nul: bool = True) -> str | None:
+    """What a file that is not text is, from its first bytes ("a PDF", ...), else None.
+    With `nul`, NUL bytes without a UTF-16/32 byte-order mark also mean binary data."""
+    for magic, what in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            return what
+    if nul and b"\x00" in head and not any(head.startswith(bom) for bom in _BOMS):
+        return "binary data (NUL bytes)"
+    return None
 
 
 def _decode_as(data: bytes, encoding: str, name: str) -> str:
@@ -125,7 +144,7 @@ def _load(path: str | Path, lang: str, encoding: str | None) -> tuple[str, str]:
 def _require(path: str | Path, lang: str, found: str) -> None:
     """Refuse a file whose letters say it is not in `lang` (detect.language_of found `found`)."""
     if found != lang:
-        raise InputError(f"{path}: expected {detect.NAMES[lang]} text, but this is {detect.NAMES[found]}")
+        raise WrongLanguage(f"{path}: expected {detect.NAMES[lang]} text, but this is {detect.NAMES[found]}")
 
 
 def read_file(path: str | Path, lang: str, encoding: str | None = None) -> tuple[str, str]:
@@ -135,19 +154,34 @@ def read_file(path: str | Path, lang: str, encoding: str | None = None) -> tuple
     return text, enc
 
 
+def read_any(path: str | Path, encoding: str | None = None) -> tuple[str, str, str]:
+    """Read a Chinese or Arabic file without being told which: (text, encoding, "zh" or "ar")."""
+    text, enc = _load(path, "zh", encoding)
+    found = detect.language_of(text)
+    if found not in ("zh", "ar"):
+        raise WrongLanguage(f"{path}: expected Chinese or Arabic text, but this is {detect.NAMES[found]}")
+    if encoding is None and enc != "utf-8":  # a legacy decoding: decode again with the right language's preference
+        text, enc = _load(path, found, encoding)
+    return text, enc, found
+
+
 def read_pair(zh_path: str | Path, ar_path: str | Path, zh_encoding: str | None = None,
-              ar_encoding: str | None = None) -> tuple[tuple[str, str], tuple[str, str]]:
+              ar_encoding: str | None = None, check_languages: bool = True) -> tuple[tuple[str, str], tuple[str, str]]:
     """Read the Chinese and the Arabic file: ((text, encoding), (text, encoding)).
 
     Both are read before either language is checked, so that two files given
     the wrong way round are reported as swapped rather than as one bad file.
+    Without `check_languages` only a swap is refused: a Chinese document with a
+    long English annex, say, is read as Chinese.
     """
     zh_text, zh_enc = _load(zh_path, "zh", zh_encoding)
     ar_text, ar_enc = _load(ar_path, "ar", ar_encoding)
     zh_found, ar_found = detect.language_of(zh_text), detect.language_of(ar_text)
     if (zh_found, ar_found) == ("ar", "zh"):
-        raise InputError(f"{zh_path} is Arabic and {ar_path} is Chinese: swap the two arguments "
-                         "(the Chinese file comes first)")
+        raise Swapped(f"{zh_path} is Arabic and {ar_path} is Chinese: swap the two arguments "
+                      "(the Chinese file comes first)")
+    if not check_languages:
+        return (zh_text, zh_enc), (ar_text, ar_enc)
     _require(zh_path, "zh", zh_found)
     _require(ar_path, "ar", ar_found)
     return (zh_text, zh_enc), (ar_text, ar_enc)

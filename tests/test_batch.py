@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aligner import batch as batching
+from aligner import write as write_module
 from aligner.cli import app
 from aligner.guard import check_same_document, first_page_symbol, meetings
 from aligner.read import InputError
@@ -168,7 +169,7 @@ def test_a_write_that_fails_leaves_no_file(tmp_path, monkeypatch):
         out.write("zh\tar\n")
         raise OSError("disk full")
 
-    monkeypatch.setitem(batching.WRITERS, "tsv", broken)
+    monkeypatch.setitem(write_module.WRITERS, "tsv", broken)
     pair = batching.Pair("S_PV.1", write(tmp_path / "in" / "z.txt", ZH_SMALL), write(tmp_path / "in" / "a.txt", AR_SMALL))
     entry = batching.align_pair(pair, tmp_path / "out", ["tsv"])
     assert entry["status"] == "error" and "disk full" in entry["error"]
@@ -249,7 +250,8 @@ def _children() -> set[str]:
 
 @pytest.fixture(scope="module")
 def in_dir(tmp_path_factory) -> Path:
-    """The real pair under two naming styles, a mismatched pair, a PDF, a lone file and an untagged one."""
+    """The real pair under two naming styles, a mismatched pair, a pair with an empty file, a PDF named .txt,
+    a lone file, an untagged one and the TSV outputs of an earlier run."""
     d = tmp_path_factory.mktemp("in")
     copy(ZH_7050, d / "S_PV.7050_ZH.txt")
     copy(AR_7050, d / "S_PV.7050_AR.txt")
@@ -257,8 +259,11 @@ def in_dir(tmp_path_factory) -> Path:
     copy(AR_7050, d / "sub" / "S-PV-7050-ar.txt")
     copy(ZH_7796, d / "S_PV.9999_zh.txt")
     copy(AR_7050, d / "S_PV.9999_ar.txt")
-    write(d / "S_PV.8001_zh.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    write(d / "S_PV.8001_zh.txt", "")
     write(d / "S_PV.8001_ar.txt", AR_SMALL)
+    write(d / "S_PV.8003_zh.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    write(d / "units_zh.tsv", "zh\tar\n" + ZH_SMALL.replace("\n", "\t\n"))
+    write(d / "units_ar.tsv", "zh\tar\n" + AR_SMALL.replace("\n", "\t\n"))
     write(d / "S_PV.8002_ar.txt", AR_SMALL)
     write(d / "notes.txt", "not a document")
     return d
@@ -286,12 +291,14 @@ def test_batch_reports_each_pair(first_run):
         "S_PV.7050": "ok", "sub/S_PV.7050": "ok", "S_PV.9999": "mismatch", "S_PV.8001": "error",
     }
     assert "meeting 7796" in pairs["S_PV.9999"]["error"]
-    assert "PDF" in pairs["S_PV.8001"]["error"]
+    assert "empty" in pairs["S_PV.8001"]["error"]
     ok = pairs["S_PV.7050"]
     assert ok["beads"] > 500 and 0.5 < ok["mean_score"] <= 1 and ok["seconds"] > 0 and ok["error"] is None
     assert set(ok["unaligned"]) == {"zh", "ar"} and ok["moved"] >= 0
     assert report["counts"] == {"error": 1, "mismatch": 1, "ok": 2}
-    assert {Path(u["file"]).name for u in report["unpaired"]} == {"S_PV.8002_ar.txt", "notes.txt"}
+    left_out = {Path(u["file"]).name: u["why"] for u in report["unpaired"]}
+    assert left_out == {"S_PV.8002_ar.txt": "unpaired", "notes.txt": "unpaired", "S_PV.8003_zh.txt": "not text",
+                        "units_zh.tsv": "earlier output", "units_ar.tsv": "earlier output"}
 
 
 def test_batch_writes_outputs_named_by_symbol(first_run):
@@ -305,7 +312,7 @@ def test_batch_writes_outputs_named_by_symbol(first_run):
 def test_second_run_skips_finished_pairs(in_dir, first_run):
     out, _, _, mtimes = first_run
     again = run_cli("batch", in_dir, "-o", out, "--format", FORMATS, "--jobs", "2")
-    assert again.exit_code == 1  # the mismatch and the PDF are tried again, and fail again
+    assert again.exit_code == 1  # the mismatch and the empty file are tried again, and fail again
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     statuses = {i: e["status"] for i, e in by_id(report).items()}
     assert statuses == {"S_PV.7050": "skipped", "sub/S_PV.7050": "skipped", "S_PV.9999": "mismatch", "S_PV.8001": "error"}
