@@ -173,9 +173,10 @@ def _is_pair(group: dict[str, list[_Candidate]]) -> bool:
     return len(group["zh"]) == 1 and len(group["ar"]) == 1
 
 
-def _pair(group: dict[str, list[_Candidate]], key: str, folder: str) -> Pair:
+def _pair(group: dict[str, list[_Candidate]], key: str, folder: str, in_dir: Path) -> Pair:
+    """The pair a group of one Chinese and one Arabic file makes; named after IN_DIR when nothing else names it."""
     zh, ar = group["zh"][0], group["ar"][0]
-    return Pair(pair_id(key, folder), zh.path, ar.path, zh.symbol or ar.symbol)
+    return Pair(pair_id(key, folder) or in_dir.name, zh.path, ar.path, zh.symbol or ar.symbol)
 
 
 def find_pairs(in_dir: Path, exclude: Path | None = None) -> tuple[list[Pair], list[dict]]:
@@ -199,7 +200,7 @@ def find_pairs(in_dir: Path, exclude: Path | None = None) -> tuple[list[Pair], l
     pairs, leftover = [], []
     for (folder, key), group in sorted(_group(files, lambda f: f.key).items()):
         if _is_pair(group):
-            pairs.append(_pair(group, key, folder))
+            pairs.append(_pair(group, key, folder, in_dir))
         else:
             leftover += [(f, _unpaired_reason(key or folder, group)) for f in group["zh"] + group["ar"]]
     taken = {p.id for p in pairs}
@@ -207,12 +208,12 @@ def find_pairs(in_dir: Path, exclude: Path | None = None) -> tuple[list[Pair], l
     for (folder, _), group in sorted(_group(alone, lambda f: f.base.casefold()).items()):
         base = group["zh"][0].base if group["zh"] else ""
         if _is_pair(group) and (pid := pair_id(symbol_from_name(base) or base, folder)) not in taken:
-            pairs.append(_pair(group, symbol_from_name(base) or base, folder))
+            pairs.append(_pair(group, symbol_from_name(base) or base, folder, in_dir))
             taken.add(pid)
     for (folder, _), group in sorted(_group(files, lambda f: "").items()):
         paired = {p.zh for p in pairs} | {p.ar for p in pairs}
         if _is_pair(group) and not {group["zh"][0].path, group["ar"][0].path} & paired and folder not in taken:
-            pairs.append(_pair(group, "", folder))  # a folder that holds one document
+            pairs.append(_pair(group, "", folder, in_dir))  # a folder that holds one document
     paired = {p.zh for p in pairs} | {p.ar for p in pairs}
     unpaired += [_left_out(f.path, why, reason) for f, (why, reason) in leftover if f.path not in paired]
     return sorted(pairs, key=lambda p: p.id), sorted(unpaired, key=lambda u: u["file"])

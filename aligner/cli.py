@@ -253,7 +253,7 @@ def _print_summary(summary: dict, written: Optional[int], encodings: dict) -> No
     table.add_row("turns (zh / ar / aligned)", f"{summary['turns_zh']} / {summary['turns_ar']} / {summary['turns_aligned']}")
     table.add_row("beads", str(summary["beads"]))
     if written is not None:
-        table.add_row("beads written (after --min-score / --drop-unaligned)", str(written))
+        table.add_row("beads written", str(written))
     table.add_row("by type", ", ".join(f"{k}: {v}" for k, v in summary["by_type"].items()))
     table.add_row("unaligned (zh / ar)", f"{summary['unaligned_zh']} / {summary['unaligned_ar']}")
     table.add_row("moved beads (Arabic out of source order)", str(summary["moved"]))
