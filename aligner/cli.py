@@ -22,25 +22,18 @@ from . import __version__
 from .align import Progress
 from .evaluate import evaluate, load_beads
 from .lexicon import load as load_lexicon
-from .options import (
-    READ,
-    WRITE,
-    ArLang,
-    Document,
-    DropUnaligned,
-    EncodingAr,
-    EncodingZh,
-    Force,
-    Format,
-    MinScore,
-    NoRecover,
-    Quiet,
-    Src,
-    ZhLang,
-    read_options,
-    write_options,
+from .options import Format, Quiet, shared_options
+from .pipeline import (
+    FORMATS,
+    Mismatch,
+    ReadOptions,
+    WriteOptions,
+    moves_in,
+    parse_formats,
+    read_and_align,
+    suffixes,
+    write_all,
 )
-from .pipeline import FORMATS, Mismatch, moves_in, parse_formats, read_and_align, suffixes, write_all
 from .read import InputError, Swapped, WrongLanguage, lines_of, read_any, read_file
 from .segment import segment as segment_lines
 from .write import atomic_write
@@ -197,6 +190,7 @@ def _progress_wanted(quiet: bool) -> bool:
 
 
 @app.command(epilog=EXIT_CODES)
+@shared_options(read=True, write=True, document=True)
 def align(
     zh_file: Path = typer.Argument(..., help="Chinese version (plain text)."),
     ar_file: Path = typer.Argument(..., help="Arabic version (plain text)."),
@@ -205,24 +199,17 @@ def align(
         help="Output file ('-' for standard output); with several formats a prefix (x or x.tsv), or FOLDER/ for "
              "FOLDER/<input name>.<format>."),
     fmt: Format = None,
-    min_score: MinScore = WRITE.min_score,
-    drop_unaligned: DropUnaligned = WRITE.drop_unaligned,
-    zh_lang: ZhLang = WRITE.zh_lang,
-    ar_lang: ArLang = WRITE.ar_lang,
-    src: Src = WRITE.src,
-    document: Document = WRITE.document,
-    no_recover: NoRecover = not READ.recover,
-    encoding_zh: EncodingZh = READ.encoding_zh,
-    encoding_ar: EncodingAr = READ.encoding_ar,
-    force: Force = READ.force,
     report: Optional[Path] = typer.Option(
         None, "--report",
         help="Write the moved beads as JSON to this file; their `bead` numbers are 0-based indices into the beads written."),
     quiet: Quiet = False,
+    *,
+    reading: ReadOptions,
+    writing: WriteOptions,
 ) -> None:
     """Align a Chinese and an Arabic document; write TSV, JSONL, TMX or Moses bitext."""
     try:
-        writing = write_options(min_score, drop_unaligned, zh_lang, ar_lang, src, document)
+        writing.check()
     except InputError as e:
         fail(str(e))
     targets = _targets(output, fmt, zh_file)
@@ -232,8 +219,7 @@ def align(
         _check_output(str(report))
     with _progress_display(_progress_wanted(quiet)) as progress:
         try:
-            result, encodings = read_and_align(zh_file, ar_file, read_options(encoding_zh, encoding_ar, force, no_recover),
-                                               progress=progress)
+            result, encodings = read_and_align(zh_file, ar_file, reading, progress=progress)
         except InputError as e:
             _input_error(e)
         beads = writing.kept(result.beads)
@@ -398,6 +384,7 @@ def _no_pair(in_dir: Path, unpaired: list[dict]) -> str:
 
 
 @app.command(epilog=EXIT_CODES)
+@shared_options(read=True, write=True)
 def batch(
     in_dir: Path = typer.Argument(..., help="Folder of Chinese and Arabic files (subfolders included)."),
     out_dir: Path = typer.Option(
@@ -409,18 +396,12 @@ def batch(
     redo: bool = typer.Option(False, "--redo", help="Align again the pairs whose outputs all exist."),
     dask: Optional[str] = typer.Option(
         None, "--dask", help="Run the pairs on this Dask scheduler, e.g. tcp://host:8786 (needs the dask extra)."),
-    min_score: MinScore = WRITE.min_score,
-    drop_unaligned: DropUnaligned = WRITE.drop_unaligned,
-    zh_lang: ZhLang = WRITE.zh_lang,
-    ar_lang: ArLang = WRITE.ar_lang,
-    src: Src = WRITE.src,
-    no_recover: NoRecover = not READ.recover,
-    encoding_zh: EncodingZh = READ.encoding_zh,
-    encoding_ar: EncodingAr = READ.encoding_ar,
-    force: Force = READ.force,
     report: bool = typer.Option(
         False, "--report", help="Write each pair's moved beads to OUT_DIR/<id>.moves.json (0-based indices into its beads written)."),
     quiet: Quiet = False,
+    *,
+    reading: ReadOptions,
+    writing: WriteOptions,
 ) -> None:
     """Align every Chinese–Arabic pair in a folder: OUT_DIR/<id>.<format> and OUT_DIR/report.json.
 
@@ -440,8 +421,8 @@ def batch(
         fail(f"{out_dir}: is a file, not a folder")
     try:
         kinds = parse_formats(fmt or "tsv")
-        per_pair = batching.PerPair(read_options(encoding_zh, encoding_ar, force, no_recover),
-                                    write_options(min_score, drop_unaligned, zh_lang, ar_lang, src), report)
+        writing.check()
+        per_pair = batching.PerPair(reading, writing, report)
         pairs, unpaired = batching.collect_pairs(in_dir, manifest, exclude=out_dir)
     except InputError as e:
         fail(str(e))
