@@ -72,11 +72,6 @@ def pair_id(key: str, folder: str = "") -> str:
     return f"{folder}/{name}" if name else folder
 
 
-def document_key(path: Path, lang: str, base: str) -> str:
-    """What pairs a file with its partner: the symbol in its name, else on its first page, else its base name."""
-    return symbol_from_name(base) or symbol_from_text(path, lang) or base
-
-
 @dataclass(frozen=True)
 class _Candidate:
     """A text file in Chinese or Arabic, and the document it belongs to."""

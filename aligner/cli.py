@@ -24,14 +24,13 @@ from .evaluate import evaluate, load_beads
 from .lexicon import load as load_lexicon
 from .options import Format, Quiet, shared_options
 from .pipeline import (
-    FORMATS,
     Mismatch,
     ReadOptions,
     WriteOptions,
     moves_in,
+    output_targets,
     parse_formats,
     read_and_align,
-    suffixes,
     write_all,
 )
 from .read import InputError, Swapped, WrongLanguage, lines_of, read_any, read_file
@@ -93,53 +92,6 @@ def _input_error(e: InputError) -> None:
     """Fail with an input error; one a check raised says how to override it."""
     hint = " (--force aligns them anyway)" if isinstance(e, (Mismatch, WrongLanguage)) and not isinstance(e, Swapped) else ""
     fail(f"{e}{hint}")
-
-
-def _document_name(path: Path) -> str:
-    """An input's name without extension and language tag: S_PV.7050_zh.txt -> S_PV.7050."""
-    from .names import language_tag, split_extension
-
-    stem = split_extension(path.name)[0]
-    tag = language_tag(path.name)
-    return (tag[1] if tag else "") or stem
-
-
-def _targets(output: str, fmt: Optional[str], zh_file: Path) -> list[tuple[str, str]]:
-    """(path, file ending) of every file to write.
-
-    -o FILE writes one format to FILE; with several formats (or Moses, a file
-    per language) FILE without its format extension is a prefix: x.tsv with
-    --format tsv,jsonl writes x.tsv and x.jsonl. -o FOLDER/ writes
-    FOLDER/<input name>.<format>. An extension that names another format than
-    --format is refused.
-    """
-    try:
-        kinds = parse_formats(fmt) if fmt else None
-    except InputError as e:
-        fail(str(e))
-    if output == "-":
-        files = suffixes(kinds or ["tsv"])
-        if len(files) > 1:
-            fail("this writes several files: give -o PREFIX or -o FOLDER/, not standard output")
-        return [("-", files[0])]
-    if output.endswith(("/", os.sep)) or Path(output).is_dir():
-        if Path(output.rstrip("/" + os.sep)).is_file():
-            fail(f"{output}: is a file, not a folder")
-        base = str(Path(output) / _document_name(zh_file))
-        return [(f"{base}.{s}", s) for s in suffixes(kinds or ["tsv"])]
-    ext = Path(output).suffix.lower().lstrip(".")
-    ext_kind = next((k for k in FORMATS if ext in suffixes([k])), None)
-    if kinds is None:
-        if ext_kind is None:
-            fail(f"cannot tell the format from {output!r}; use --format {'|'.join(FORMATS)}")
-        kinds = [ext_kind]
-    elif ext_kind is not None and ext_kind not in kinds:
-        fail(f"{output}: the extension says {ext_kind}, but --format says {','.join(kinds)}; make them agree")
-    files = suffixes(kinds)
-    if len(files) == 1 and (ext_kind is None or ext == files[0]):
-        return [(output, files[0])]
-    prefix = output[: -len(ext) - 1] if ext_kind else output
-    return [(f"{prefix}.{s}", s) for s in files]
 
 
 def _check_output(output: str) -> None:
@@ -212,7 +164,10 @@ def align(
         writing.check()
     except InputError as e:
         fail(str(e))
-    targets = _targets(output, fmt, zh_file)
+    try:
+        targets = output_targets(output, parse_formats(fmt) if fmt else None, zh_file)
+    except InputError as e:
+        fail(str(e))
     for path, _ in targets:
         _check_output(path)
     if report:

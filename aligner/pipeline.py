@@ -7,6 +7,7 @@ written. cli.py declares the command-line options that fill them, once.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -16,6 +17,7 @@ from .align import Progress, align_documents, prepare_pair
 from .guard import check_same_document
 from .lexicon import load as load_lexicon
 from .model import Alignment, Bead
+from .names import language_tag, split_extension
 from .read import InputError, read_pair
 from .write import WRITERS, Writer, atomic_write, write_moses
 
@@ -79,6 +81,48 @@ def parse_formats(spec: str) -> list[str]:
 def suffixes(kinds: Iterable[str]) -> list[str]:
     """The file endings the formats write: the format's name, or .zh and .ar for Moses."""
     return [s for k in kinds for s in (_MOSES_SIDES if k == "moses" else (k,))]
+
+
+def _document_name(path: Path) -> str:
+    """An input's name without extension and language tag: S_PV.7050_zh.txt -> S_PV.7050."""
+    stem = split_extension(path.name)[0]
+    tag = language_tag(path.name)
+    return (tag[1] if tag else "") or stem
+
+
+def output_targets(output: str, kinds: list[str] | None, source: Path) -> list[tuple[str, str]]:
+    """(path, file ending) of every file to write for `-o output` in the formats `kinds`
+    (None: from the extension); `source` names the files written into a folder.
+
+    -o FILE writes one format to FILE; with several formats (or Moses, a file
+    per language) FILE without its format extension is a prefix: x.tsv with
+    tsv,jsonl writes x.tsv and x.jsonl. -o FOLDER/ (or an existing folder)
+    writes FOLDER/<source name>.<format>. An extension that names another
+    format than those asked for is refused (InputError), as is "-" for several files.
+    """
+    if output == "-":
+        files = suffixes(kinds or ["tsv"])
+        if len(files) > 1:
+            raise InputError("this writes several files: give -o PREFIX or -o FOLDER/, not standard output")
+        return [("-", files[0])]
+    if output.endswith(("/", os.sep)) or Path(output).is_dir():
+        if Path(output.rstrip("/" + os.sep)).is_file():
+            raise InputError(f"{output}: is a file, not a folder")
+        base = str(Path(output) / _document_name(source))
+        return [(f"{base}.{s}", s) for s in suffixes(kinds or ["tsv"])]
+    ext = Path(output).suffix.lower().lstrip(".")
+    ext_kind = next((k for k in FORMATS if ext in suffixes([k])), None)
+    if kinds is None:
+        if ext_kind is None:
+            raise InputError(f"cannot tell the format from {output!r}; use --format {'|'.join(FORMATS)}")
+        kinds = [ext_kind]
+    elif ext_kind is not None and ext_kind not in kinds:
+        raise InputError(f"{output}: the extension says {ext_kind}, but --format says {','.join(kinds)}; make them agree")
+    files = suffixes(kinds)
+    if len(files) == 1 and (ext_kind is None or ext == files[0]):
+        return [(output, files[0])]
+    prefix = output[: -len(ext) - 1] if ext_kind else output
+    return [(f"{prefix}.{s}", s) for s in files]
 
 
 def read_and_align(zh_path: str | Path, ar_path: str | Path, options: ReadOptions, *, fork: bool = True,
