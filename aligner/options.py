@@ -23,7 +23,8 @@ from .pipeline import FORMATS, ReadOptions, WriteOptions
 READ, WRITE = ReadOptions(), WriteOptions()  # the defaults
 
 Quiet = Annotated[bool, typer.Option(
-    "-q", "--quiet", help="No progress display and no summary on stderr (warnings about the output are still shown).")]
+    "-q", "--quiet",
+    help="No progress display and no summary table on stderr (batch: one summary line); warnings about the output still shown.")]
 Format = Annotated[Optional[str], typer.Option(
     "--format", "-f",
     help=f"{', '.join(FORMATS)}, or several comma-separated (align: default from the -o extension; batch: tsv).")]
