@@ -222,6 +222,17 @@ def test_align_shows_progress_for_a_person_and_none_under_q(pair, tmp_path, monk
     assert not cli._progress_wanted(True)
 
 
+def test_the_progress_display_runs_no_thread():
+    """No refresh thread: with one thread, the Arabic of a long pair is still prepared in a forked child."""
+    import threading
+
+    from aligner.background import can_fork
+
+    with cli._progress_display(True) as progress:
+        progress("reading", 0, 1)
+        assert threading.active_count() == 1 and (can_fork() or sys.platform != "linux")
+
+
 def test_a_truncated_file_is_called_incomplete(tmp_path):
     zh = ZH_7050.read_text(encoding="utf-8")
     ar = AR_7050.read_text(encoding="utf-8")
