@@ -10,7 +10,10 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from .align import align  # noqa: E402 (after the thread setting, which numpy reads once)
+from .errors import InputError, Mismatch, NotTextError, OutputError, Swapped, WrongLanguage  # noqa: E402
 from .model import Alignment, Bead, Segment  # noqa: E402
+from .read import read_file  # noqa: E402
 
-__all__ = ["align", "Alignment", "Bead", "Segment"]
+__all__ = ["align", "read_file", "Alignment", "Bead", "Segment",
+           "InputError", "NotTextError", "WrongLanguage", "Swapped", "Mismatch", "OutputError"]
 __version__ = "0.1.0"

@@ -10,6 +10,7 @@ from .background import Background
 from .cache import BoundedCache
 from .cues import Features, Side, Weights, combine, features, side
 from .dp import Tables, band_limits, best_path
+from .guard import check_pair
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn, same_sentence
 from .read import lines_of
@@ -345,14 +346,20 @@ def prepare_pair(zh_text: str, ar_text: str, lexicon: Lexicon, fork: bool = True
 
 
 def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon | None = None,
-          fork: bool = True, progress: Progress | None = None) -> Alignment:
+          fork: bool = True, progress: Progress | None = None, check: bool = True) -> Alignment:
     """Align the Chinese and Arabic versions of one UN document (with `fork`, preparing
     the two sides at once on two cores: see prepare_pair). `progress`, if given, is told
     of each stage's advance (see Progress).
+
+    With `check` (the default) the texts first get the command line's checks, and
+    bad ones raise aligner.InputError or a subclass (aligner.errors): not a str,
+    blank, in the wrong language or swapped, not the same document.
 
     >>> a = align("主席（以英语发言）：我宣布会议开始。", "الرئيس (تكلم بالإنكليزية): أعلن افتتاح الجلسة.")
     >>> [b.type for b in a.beads]
     ['1-1', '1-1']
     """
+    if check:
+        check_pair(zh_text, ar_text)
     lexicon = lexicon or load()
     return align_documents(*prepare_pair(zh_text, ar_text, lexicon, fork, progress=progress), lexicon, recover, progress)

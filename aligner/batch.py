@@ -3,29 +3,37 @@
 Pairs are independent, so running them is a plain map: over local worker
 processes, or over an existing Dask cluster when one is named. Each worker
 reads its pair, checks it is one document (guard.py), aligns it and writes its
-outputs atomically, so an interrupted batch leaves finished files or none, and
-a second run skips the pairs already done.
+outputs atomically, so an interrupted batch leaves finished files or none. The
+report records each input's size and hash and each output's hash; a second run
+skips a pair only when all of them still match.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import multiprocessing
 import os
+import signal
+import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as local_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import Mismatch, OutputError, Swapped
 from .guard import first_page_symbol
 from .names import TAG_FORMS, language_tag, split_extension, symbol_from_name
-from .pipeline import Mismatch, ReadOptions, WriteOptions, moves_in, read_and_align, suffixes, write_all
-from .read import InputError, Swapped, binary_kind, read_any, read_file
+from .outputs import Output, clashes
+from .pipeline import ReadOptions, WriteOptions, moves_in, read_and_align, suffixes, write_all
+from .read import InputError, binary_kind, read_any, read_file
 from .write import atomic_write
 
 DONE = ("ok", "skipped")  # statuses that count as success
+INTERRUPTED = "interrupted"  # the batch was stopped (SIGTERM, Ctrl-C) before the pair was aligned
 REPORT = "report.json"
 MOVES = "moves.json"  # per pair with --report: OUT_DIR/<id>.moves.json
 TEXT_EXTENSIONS = ("txt", "md", "")
@@ -42,6 +50,7 @@ class Pair:
     ar: Path
     document: str = ""  # its UN symbol, when found (the TMX x-document property)
     origin: str = ""  # where it was listed: "pairs.tsv:3" for a manifest row
+    redo: str = field(default="", compare=False)  # why a pair the last run finished is aligned again
 
 
 @dataclass(frozen=True)
@@ -265,6 +274,18 @@ def collect_pairs(in_dir: Path, manifest: Path | None = None, exclude: Path | No
     return find_pairs(in_dir, exclude)
 
 
+def check_folders(in_dir: Path, out_dir: Path) -> dict | None:
+    """Refuse OUT_DIR = IN_DIR (outputs would mix with the inputs); when OUT_DIR is inside IN_DIR,
+    say what is left out of pairing: {"folder", "files"} (its files are outputs, never inputs)."""
+    if out_dir.exists() and os.path.samefile(in_dir, out_dir):
+        raise OutputError(f"{out_dir}: the output folder is the input folder; give -o another folder "
+                          "(outside IN_DIR, or a subfolder of it)")
+    if not out_dir.resolve().is_relative_to(in_dir.resolve()):
+        return None
+    files = sum(1 for p in out_dir.rglob("*") if p.is_file()) if out_dir.is_dir() else 0
+    return {"folder": str(out_dir), "files": files}
+
+
 def outputs(pair: Pair, out_dir: Path, formats: list[str], report: bool = False) -> dict[str, Path]:
     """Every file a pair writes, by ending: OUT_DIR/<id>.tsv, <id>.zh and <id>.ar for Moses, <id>.moves.json."""
     endings = suffixes(formats) + ([MOVES] if report else [])
@@ -287,19 +308,118 @@ def _entry(pair: Pair, out_dir: Path, formats: list[str], status: str, report: b
         "seconds": None,
         "error": None,
         "warnings": [],
+        "inputs": None,  # {"zh": {"size", "sha256"}, "ar": ...} of the files aligned
+        "output_sha256": {},  # path -> hash of each output written
+        "realigned": pair.redo or None,
     }
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fingerprint(path: Path) -> dict:
+    """What says an input is still the one aligned: its size and hash."""
+    return {"size": path.stat().st_size, "sha256": file_sha256(path)}
+
+
+def previous_entries(out_dir: Path) -> dict[str, dict]:
+    """The pairs of the last run's report, by id ({} when there is none or it is unreadable)."""
+    try:
+        report = json.loads((out_dir / REPORT).read_text(encoding="utf-8"))
+        return {e["id"]: e for e in report["pairs"] if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
+def _changed_input(pair: Pair, record: dict) -> str | None:
+    names = {"zh": "Chinese", "ar": "Arabic"}
+    for lang, path in (("zh", pair.zh), ("ar", pair.ar)):
+        was = (record.get("inputs") or {}).get(lang) or {}
+        try:
+            same = path.stat().st_size == was.get("size") and file_sha256(path) == was.get("sha256")
+        except OSError:
+            same = False
+        if not same or (record.get("files") or {}).get(lang) != str(path):
+            return f"the {names[lang]} input {path} changed since the last run"
+    return None
+
+
+def _changed_output(paths: Iterable[Path], record: dict) -> str | None:
+    hashes = record.get("output_sha256") or {}
+    for path in paths:
+        if not path.exists():
+            return f"the output {path} is missing"
+        try:
+            same = file_sha256(path) == hashes.get(str(path))
+        except OSError:
+            same = False
+        if not same:
+            return f"the output {path} changed since the last run"
+    return None
+
+
+def redo_reason(pair: Pair, paths: list[Path], record: dict | None) -> str | None:
+    """Why a pair must be aligned (again), or None when its last run stands.
+
+    With a record in the last report, the pair stands only if it succeeded and
+    its inputs (size and hash) and its outputs `paths` (hash) are still those
+    recorded. Without one (outputs written by hand or by `aligner align` on a
+    cluster), it stands when all its outputs exist."""
+    if record is None:
+        return None if all(p.exists() for p in paths) else ""
+    if record.get("status") not in DONE:
+        return ""
+    return _changed_input(pair, record) or _changed_output(paths, record)
+
+
+_KEPT_WHEN_SKIPPED = ("beads", "written", "unaligned", "moved", "mean_score", "warnings", "inputs", "output_sha256")
 
 
 def plan(pairs: list[Pair], out_dir: Path, formats: list[str], force: bool = False,
          report: bool = False) -> tuple[list[Pair], list[dict]]:
-    """(pairs to align, report entries of the pairs skipped because all their outputs exist)."""
+    """(pairs to align, report entries of the pairs skipped because the last run's outputs stand).
+
+    A pair aligned again although the last run finished it says why in `redo`."""
+    previous = previous_entries(out_dir)
     todo, skipped = [], []
     for pair in pairs:
-        if not force and all(p.exists() for p in outputs(pair, out_dir, formats, report).values()):
-            skipped.append(_entry(pair, out_dir, formats, "skipped", report))
+        record = previous.get(pair.id)
+        why = "" if force else redo_reason(pair, list(outputs(pair, out_dir, formats, report).values()), record)
+        if why is None:
+            kept = {k: v for k, v in (record or {}).items() if k in _KEPT_WHEN_SKIPPED}
+            skipped.append({**_entry(pair, out_dir, formats, "skipped", report), **kept})
         else:
-            todo.append(pair)
+            todo.append(replace(pair, redo=why))
     return todo, skipped
+
+
+def refuse_clashes(pairs: list[Pair], unpaired: list[dict], out_dir: Path, formats: list[str],
+                   report: bool = False) -> tuple[list[Pair], list[dict]]:
+    """Check every path the batch will write before any work: (pairs to go on with, error entries).
+
+    An output that is a file of IN_DIR (paired or not) or a manifest's file stops
+    the batch (OutputError). Pairs that would write one file are all reported and
+    none is aligned: which of them is the document cannot be told."""
+    planned = [Output("the report", str(out_dir / REPORT))]
+    planned += [Output(f"pair {p.id}", str(path)) for p in pairs for path in outputs(p, out_dir, formats, report).values()]
+    inputs = [str(f) for p in pairs for f in (p.zh, p.ar)] + [u["file"] for u in unpaired]
+    found = clashes(planned, inputs)
+    for clash in found:
+        if clash.input is not None or "the report" in (clash.output.owner, clash.other.owner):
+            raise OutputError(clash.message())
+    refused: dict[str, str] = {}
+    for clash in found:
+        one, other = clash.output.owner.removeprefix("pair "), clash.other.owner.removeprefix("pair ")
+        for pid, partner in ((one, other), (other, one)):
+            refused.setdefault(pid, f"pair {partner} would write the same output {clash.output.path}; "
+                                    "give the pairs their own ids with --manifest")
+    entries = [{**_entry(p, out_dir, formats, "error", report), "error": refused[p.id]} for p in pairs if p.id in refused]
+    return [p for p in pairs if p.id not in refused], entries
 
 
 def _swapped_row(pair: Pair) -> str:
@@ -319,6 +439,10 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair 
     if pair.document and not writing.document:
         writing = replace(writing, document=pair.document)
     try:
+        entry["inputs"] = {"zh": fingerprint(pair.zh), "ar": fingerprint(pair.ar)}
+    except OSError:
+        pass  # reading the pair says what is wrong with the file
+    try:
         result, _ = read_and_align(pair.zh, pair.ar, per_pair.read, fork=False)  # the batch's parallelism is across pairs
         beads = writing.kept(result.beads)
         paths = outputs(pair, out_dir, formats, per_pair.report)
@@ -328,6 +452,7 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair 
         if per_pair.report:
             moves = moves_in(beads, result)
             atomic_write(paths[MOVES], lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
+        entry["output_sha256"] = {str(p): file_sha256(p) for p in paths.values()}
         s = result.summary()
         entry.update(status="ok", beads=s["beads"], written=len(beads), moved=s["moved"], mean_score=s["mean_score"],
                      unaligned={"zh": s["unaligned_zh"], "ar": s["unaligned_ar"]})
@@ -343,10 +468,75 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair 
     return entry
 
 
-def _gather(executor, completed: Callable, pairs: list[Pair], out_dir: Path, formats: list[str],
+class Interrupted(Exception):
+    """The batch received SIGTERM or SIGINT (Ctrl-C)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Within this block SIGTERM and SIGINT raise Interrupted in the main thread, once:
+    a second signal while the batch stops and writes its report is ignored."""
+    stops = (signal.SIGTERM, signal.SIGINT)
+
+    def stop(signum, frame):
+        for s in stops:
+            signal.signal(s, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    try:
+        previous = {s: signal.signal(s, stop) for s in stops}
+    except ValueError:  # not the main thread: signals stay as they are
+        previous = {}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def interrupted_entries(pairs: list[Pair], done: list[dict], out_dir: Path, formats: list[str],
+                        report: bool = False) -> list[dict]:
+    """Entries of the pairs not finished when the batch was stopped."""
+    finished = {e["id"] for e in done}
+    return [_entry(p, out_dir, formats, INTERRUPTED, report) for p in pairs if p.id not in finished]
+
+
+def _worker_start() -> None:
+    """In each local worker: Ctrl-C (sent to the whole process group) is left to the parent,
+    SIGTERM ends the pair in hand (its atomic writes remove their temp files), and the worker
+    dies with its parent (Linux), never left running alone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    if sys.platform == "linux":
+        import ctypes
+
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def _worker_stop(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _align_in_worker(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair) -> dict:
+    """align_pair in a local worker; a SIGTERM ends the worker process itself (the pool would
+    otherwise report the exit and hand the worker the next pair)."""
+    try:
+        return align_pair(pair, out_dir, formats, per_pair)
+    except SystemExit as e:
+        os._exit(e.code if isinstance(e.code, int) else 1)
+
+
+def _gather(executor, completed: Callable, work: Callable, pairs: list[Pair], out_dir: Path, formats: list[str],
             per_pair: PerPair) -> Iterator[dict]:
     """Submit every pair to a concurrent.futures-like executor; yield entries as pairs finish."""
-    futures = {executor.submit(align_pair, pair, out_dir, formats, per_pair): pair for pair in pairs}
+    futures = {executor.submit(work, pair, out_dir, formats, per_pair): pair for pair in pairs}
     for future in completed(futures):
         try:
             yield future.result()
@@ -356,15 +546,29 @@ def _gather(executor, completed: Callable, pairs: list[Pair], out_dir: Path, for
             yield entry
 
 
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: cancel the pairs not started, end the running ones (SIGTERM), reap every worker."""
+    workers = list((pool._processes or {}).values())  # no public way to end running workers before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join()
+
+
 def run_local(pairs: list[Pair], out_dir: Path, formats: list[str], workers: int, per_pair: PerPair) -> Iterator[dict]:
-    """Align on this machine with `workers` processes (spawned: safe beside the progress bar's thread)."""
+    """Align on this machine with `workers` processes (spawned: safe beside the progress bar's thread).
+    Stopped early (an exception, or the caller closing the generator), it ends and reaps its workers."""
     if not pairs:
         return
-    pool = ProcessPoolExecutor(min(workers, len(pairs)), mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(min(workers, len(pairs)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_start)
     try:
-        yield from _gather(pool, local_completed, pairs, out_dir, formats, per_pair)
-    finally:
-        pool.shutdown(cancel_futures=True)
+        yield from _gather(pool, local_completed, _align_in_worker, pairs, out_dir, formats, per_pair)
+    except BaseException:
+        _end_workers(pool)
+        raise
+    pool.shutdown()
 
 
 def run_dask(pairs: list[Pair], out_dir: Path, formats: list[str], address: str, per_pair: PerPair) -> Iterator[dict]:
@@ -379,7 +583,7 @@ def run_dask(pairs: list[Pair], out_dir: Path, formats: list[str], address: str,
     except (OSError, ValueError) as e:
         raise InputError(f"cannot reach the Dask scheduler at {address}: {e}") from None
     with client:
-        yield from _gather(client, as_completed, pairs, out_dir, formats, per_pair)
+        yield from _gather(client, as_completed, align_pair, pairs, out_dir, formats, per_pair)
 
 
 def run(pairs: list[Pair], out_dir: Path, formats: list[str], workers: int | None = None,
@@ -395,9 +599,12 @@ def succeeded(entries: Iterable[dict]) -> bool:
     return all(e["status"] in DONE for e in entries)
 
 
-def write_report(path: Path, entries: list[dict], unpaired: list[dict]) -> dict:
-    """OUT_DIR/report.json: every pair (sorted by id), the status counts and the unpaired files."""
+def write_report(path: Path, entries: list[dict], unpaired: list[dict], excluded: dict | None = None) -> dict:
+    """OUT_DIR/report.json: every pair (sorted by id), the status counts, the unpaired files,
+    and (when OUT_DIR is inside IN_DIR) the output folder's files not read as inputs."""
     pairs = sorted(entries, key=lambda e: e["id"])
     report = {"counts": dict(sorted(Counter(e["status"] for e in pairs).items())), "pairs": pairs, "unpaired": unpaired}
+    if excluded:
+        report["excluded"] = excluded
     atomic_write(path, lambda f: f.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n"))
     return report

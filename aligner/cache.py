@@ -16,23 +16,49 @@ def user_cache_dir() -> Path:
     return Path(base) / "aligner"
 
 
-def cached_file(name: str, build: Callable[[], str], cache_dir: Path | None = None) -> Path:
-    """Path of the cache file `name`, written from `build()` if absent (atomically, so
-    parallel batch workers never read half a file). A read-only home falls back to
-    the system temp folder."""
-    for folder in (cache_dir or user_cache_dir(), Path(tempfile.gettempdir()) / "aligner-cache"):
+def _ours(folder: Path) -> bool:
+    """The folder exists (made if need be), belongs to this user and can be written: a folder
+    another user owns could hand us any file."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        owner = folder.stat().st_uid
+    except OSError:
+        return False
+    return (not hasattr(os, "getuid") or owner == os.getuid()) and os.access(folder, os.W_OK)
+
+
+def _intact(path: Path, valid: Callable[[Path], bool] | None) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        return valid is None or valid(path)
+    except (OSError, ValueError):
+        return False
+
+
+def cached_file(name: str, build: Callable[[], str], cache_dir: Path | None = None,
+                valid: Callable[[Path], bool] | None = None) -> Path:
+    """Path of the cache file `name`, written from `build()` when absent or damaged (`valid`
+    says no), atomically, so parallel batch workers never read half a file.
+
+    A cache folder that is not ours or not writable is passed over for the system temp
+    folder, and that for a new private folder of its own."""
+    for folder in (cache_dir or user_cache_dir(), Path(tempfile.gettempdir()) / "aligner-cache", None):
+        if folder is None:
+            folder = Path(tempfile.mkdtemp(prefix="aligner-cache-"))
+        elif not _ours(folder):
+            continue
         path = folder / name
-        if path.exists():
+        if _intact(path, valid):
             return path
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(build(), encoding="utf-8")
             os.replace(tmp, path)
             return path
         except OSError:
             continue
-    raise OSError(f"cannot write the cache file {name} in {cache_dir or user_cache_dir()} or the temp folder")
+    raise OSError(f"cannot write the cache file {name} in {cache_dir or user_cache_dir()} or a temp folder")
 
 
 class BoundedCache(OrderedDict):

@@ -67,10 +67,9 @@ def _char_class(chars: str) -> str:
 def _tables() -> tuple[dict[int, str], re.Pattern, re.Pattern]:
     """The character map, the runs of characters it changes, and the tokenizer."""
     name = f"camel_tools_{_installed_version()}.json"
-    data = _read_table(cached_file(name, _probe))
-    if data is None:  # a damaged cache file (a full disk, say): ask camel-tools again
-        cached_file(name, _probe).unlink(missing_ok=True)
-        data = _read_table(cached_file(name, _probe)) or json.loads(_probe())
+    # a damaged cache file (a full disk, say) is built again; read it, or (another process replaced it
+    # meanwhile by a damaged one) ask camel-tools again
+    data = _read_table(cached_file(name, _probe, valid=lambda p: _read_table(p) is not None)) or json.loads(_probe())
     symbol = _char_class(data["symbols"])
     changed = re.compile(_char_class("".join(data["map"])) + "+")
     return str.maketrans(data["map"]), changed, re.compile(rf"{symbol}|[^\s{symbol[1:-1]}]+")

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -20,11 +20,12 @@ import typer
 
 from . import __version__
 from .align import Progress
+from .errors import Mismatch, Swapped, WrongLanguage
 from .evaluate import evaluate, load_beads
 from .lexicon import load as load_lexicon
 from .options import Format, Quiet, shared_options
+from .outputs import Output, check_outputs, check_writable
 from .pipeline import (
-    Mismatch,
     ReadOptions,
     WriteOptions,
     moves_in,
@@ -33,12 +34,12 @@ from .pipeline import (
     read_and_align,
     write_all,
 )
-from .read import InputError, Swapped, WrongLanguage, lines_of, read_any, read_file
+from .read import InputError, lines_of, read_any, read_file
 from .segment import segment as segment_lines
 from .write import atomic_write
 
 EXIT_CODES = ("Exit codes: 0 all done; 1 some pairs failed (batch); 2 usage or input error (one line on stderr); "
-              "130 interrupted (Ctrl-C), 143 terminated (SIGTERM).")
+              "130 interrupted (Ctrl-C), 143 terminated (SIGTERM); 141 standard output closed early.")
 
 
 app = typer.Typer(
@@ -94,17 +95,22 @@ def _input_error(e: InputError) -> None:
     fail(f"{e}{hint}")
 
 
-def _check_output(output: str) -> None:
-    """Refuse an output path that cannot be written, before doing any work."""
-    if output == "-":
-        return
-    parent = Path(output).resolve().parent
-    if not parent.is_dir():
-        fail(f"{output}: the folder {parent} does not exist")
-    if Path(output).is_dir():
-        fail(f"{output}: is a directory")
-    if not os.access(parent, os.W_OK):
-        fail(f"{output}: the folder {parent} is not writable")
+def _stdout_may_close(command):
+    """A closed standard output (`aligner align ZH AR | head -1`) ends the command quietly with
+    the status of a process killed by SIGPIPE (141), never a traceback or a misleading status."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            try:  # the interpreter flushes stdout on the way out: let that flush go nowhere
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            except (AttributeError, OSError, ValueError):
+                pass
+            raise typer.Exit(128 + signal.SIGPIPE) from None
+
+    return wrapper
 
 
 STAGES = ("reading", "segmenting", "aligning turns", "recovery", "writing")
@@ -142,6 +148,7 @@ def _progress_wanted(quiet: bool) -> bool:
 
 
 @app.command(epilog=EXIT_CODES)
+@_stdout_may_close
 @shared_options(read=True, write=True, document=True)
 def align(
     zh_file: Path = typer.Argument(..., help="Chinese version (plain text)."),
@@ -162,16 +169,11 @@ def align(
     """Align a Chinese and an Arabic document; write TSV, JSONL, TMX or Moses bitext."""
     try:
         writing.check()
-    except InputError as e:
-        fail(str(e))
-    try:
         targets = output_targets(output, parse_formats(fmt) if fmt else None, zh_file)
+        planned = [Output("-o", str(path)) for path, _ in targets] + ([Output("--report", str(report))] if report else [])
+        check_outputs(planned, [str(zh_file), str(ar_file)])
     except InputError as e:
         fail(str(e))
-    for path, _ in targets:
-        _check_output(path)
-    if report:
-        _check_output(str(report))
     with _progress_display(_progress_wanted(quiet)) as progress:
         try:
             result, encodings = read_and_align(zh_file, ar_file, reading, progress=progress)
@@ -204,6 +206,7 @@ def _print_summary(summary: dict, written: Optional[int], encodings: dict) -> No
 
 
 @app.command()
+@_stdout_may_close
 def segment(
     file: Path = typer.Argument(..., help="A Chinese or Arabic text file."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="zh or ar (default: told from the text)."),
@@ -229,6 +232,7 @@ def segment(
 
 
 @app.command()
+@_stdout_may_close
 def lexicon(
     zh_sentence: str = typer.Argument(..., help="A Chinese sentence."),
     ar_sentence: str = typer.Argument(..., help="An Arabic sentence."),
@@ -250,6 +254,7 @@ def _source_text(path: Optional[Path], lang: str) -> Optional[str]:
 
 
 @app.command()
+@_stdout_may_close
 def score(
     gold: Path = typer.Option(..., "--gold", help="Reference alignment (.jsonl or .tsv, as `align` writes them)."),
     pred: Path = typer.Option(..., "--pred", help="Alignment to evaluate (.jsonl or .tsv)."),
@@ -277,21 +282,22 @@ def score(
     _stdout().print(table)
 
 
-_STATUS_STYLE = {"ok": "green", "skipped": "dim", "mismatch": "yellow", "error": "red"}
+_STATUS_STYLE = {"ok": "green", "skipped": "dim", "mismatch": "yellow", "error": "red", "interrupted": "magenta"}
 
 
 def _pair_line(entry: dict) -> str:
     """One pair's outcome, printed as it finishes."""
     detail = entry["error"] or f"{entry['beads']} beads, mean score {entry['mean_score']:.3f}"
+    if entry.get("realigned"):
+        detail += f"; aligned again: {entry['realigned']}"
     status = entry["status"]
     return f"[{_STATUS_STYLE[status]}]{status:<8}[/] {_escape(entry['id'])}: {_escape(detail)} ({entry['seconds']} s)"
 
 
-def _align_with_progress(results: Iterator[dict], total: int) -> list[dict]:
-    """Drain the batch's results under a progress bar, one status line per pair."""
+def _align_with_progress(results: Iterator[dict], total: int, entries: list[dict]) -> None:
+    """Drain the batch's results under a progress bar into `entries`, one status line per pair."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    entries = []
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=_stderr()) as progress:
         task = progress.add_task("aligning", total=total)
@@ -299,7 +305,6 @@ def _align_with_progress(results: Iterator[dict], total: int) -> list[dict]:
             progress.console.print(_pair_line(entry), highlight=False, soft_wrap=True)
             progress.advance(task)
             entries.append(entry)
-    return entries
 
 
 def _print_batch_summary(report: dict, path: Path) -> None:
@@ -378,29 +383,62 @@ def batch(
         kinds = parse_formats(fmt or "tsv")
         writing.check()
         per_pair = batching.PerPair(reading, writing, report)
+        excluded = batching.check_folders(in_dir, out_dir)
         pairs, unpaired = batching.collect_pairs(in_dir, manifest, exclude=out_dir)
     except InputError as e:
         fail(str(e))
+    if excluded and excluded["files"]:
+        _stderr().print(f"note: {_escape(excluded['folder'])} is inside {_escape(str(in_dir))}: its "
+                        f"{excluded['files']} files are outputs and never read as inputs", highlight=False, soft_wrap=True)
     if not pairs:
         fail(_no_pair(in_dir, unpaired))
     out_dir = out_dir.resolve()  # workers, local or on a cluster, do not share our working directory
+    path = out_dir / batching.REPORT
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         fail(f"{out_dir}: cannot create the folder ({e.strerror})")
-    todo, entries = batching.plan(pairs, out_dir, kinds, redo, report)
     try:
-        results = batching.run(todo, out_dir, kinds, jobs, dask, per_pair)
-        entries += list(results) if quiet else _align_with_progress(results, len(todo))
+        check_writable(str(path))
+        pairs, entries = batching.refuse_clashes(pairs, unpaired, out_dir, kinds, report)
     except InputError as e:
         fail(str(e))
-    path = out_dir / batching.REPORT
-    summary = batching.write_report(path, entries, unpaired)
+    todo, skipped = batching.plan(pairs, out_dir, kinds, redo, report)
+    entries += skipped
+    before = len(entries)
+    try:
+        with batching.stop_on_signals(), closing(batching.run(todo, out_dir, kinds, jobs, dask, per_pair)) as results:
+            if quiet:
+                entries.extend(results)
+            else:
+                _align_with_progress(results, len(todo), entries)
+    except InputError as e:
+        fail(str(e))
+    except batching.Interrupted as stop:
+        finished = len(entries) - before
+        entries += batching.interrupted_entries(todo, entries, out_dir, kinds, report)
+        _write_report(path, entries, unpaired, excluded)
+        _stderr().print(f"interrupted by {stop}: {finished} of {len(todo)} pairs aligned, the rest marked "
+                        f"interrupted in {_escape(str(path))}; run the same command again to resume",
+                        highlight=False, soft_wrap=True)
+        raise typer.Exit(128 + stop.signum) from None
+    summary = _write_report(path, entries, unpaired, excluded)
     if quiet:
         typer.echo(_batch_line(summary, path), err=True)
     else:
         _print_batch_summary(summary, path)
     raise typer.Exit(0 if batching.succeeded(entries) else 1)
+
+
+def _write_report(path: Path, entries: list[dict], unpaired: list[dict], excluded: Optional[dict]) -> dict:
+    from . import batch as batching
+
+    report: dict = {}
+    try:
+        report = batching.write_report(path, entries, unpaired, excluded)
+    except OSError as e:
+        fail(f"{path}: cannot write the report ({e.strerror})")
+    return report
 
 
 def _version(value: bool) -> None:

@@ -55,3 +55,21 @@ def fitness(text: str, lang: str) -> int:
     undefined) rarely decodes as ISO-8859-6 at all.
     """
     return len(_SCRIPTS[lang].findall(text)) - 2 * len(_UNLIKELY.findall(text))
+
+
+# What a wrong forced decoding shows and real Chinese or Arabic text almost never has: C1
+# controls, Latin-1 symbols and accented letters, Windows code-page punctuation (not the quotes
+# and dashes Chinese uses), box drawing and block elements, private use, replacement characters.
+_GARBLE = re.compile("[\x80-\x9f\u00a1-\u00aa\u00ac-\u00b6\u00b8-\u00ba\u00bc-\u024f\u0152\u0153\u0160"
+                     "\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2020\u2021\u2030\u2039\u203a\u2122"
+                     "\u2500-\u259f\ue000-\uf8ff\ufffd]")
+GARBLE_SHARE = 0.02  # of the non-space characters
+
+
+def garbled(text: str, lang: str) -> bool:
+    """The text does not read as `lang`: another language's letters, or more than a few
+    characters that only a wrong decoding produces."""
+    if language_of(text) != lang:
+        return True
+    visible = len(text) - sum(1 for c in text if c.isspace())
+    return len(_GARBLE.findall(text)) > GARBLE_SHARE * max(visible, 1)

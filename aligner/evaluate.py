@@ -36,8 +36,8 @@ MIN_PIECE = 4
 # reference, the prediction is of another document (the same document scores near 1 with
 # its sources, and about the gold's share of it without; another one under 0.01).
 MIN_FOUND = 0.05
-_TSV_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
-_TSV_ESCAPE = re.compile(r"\\(.)")
+_TSV_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r", "v": "\v", "f": "\f", "\\": "\\"}
+_TSV_ESCAPE = re.compile(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|.)")
 
 
 def significant(text: str) -> str:
@@ -46,7 +46,12 @@ def significant(text: str) -> str:
 
 
 def _tsv_unescape(cell: str) -> str:
-    return _TSV_ESCAPE.sub(lambda m: _TSV_UNESCAPES.get(m.group(1), m.group(0)), cell)
+    """The text write.tsv_field escaped."""
+    def one(m: re.Match) -> str:
+        code = m.group(1)
+        return chr(int(code[1:], 16)) if len(code) > 1 else _TSV_UNESCAPES.get(code, m.group(0))
+
+    return _TSV_ESCAPE.sub(one, cell)
 
 
 def _read_jsonl(lines: list[tuple[int, str]], name: str) -> list[Pair]:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 
 from . import ar, zh
 from .anchors import ascii_digits, symbols
+from .errors import Mismatch
+from .read import check_texts
 
 FIRST_PAGE_LINES = 40
 RATIO_RANGE = (1.2, 5.0)  # Arabic / Chinese non-space characters; real pairs are near EXPECTED_RATIO
@@ -202,3 +204,17 @@ def check_same_document(zh_text: str, ar_text: str) -> str | None:
         if reason:
             return intro + reason
     return None
+
+
+def require_same_document(zh_text: str, ar_text: str, zh_name: object = "zh_text", ar_name: object = "ar_text") -> None:
+    """Raise Mismatch when the evidence says the two texts are different documents (or one incomplete)."""
+    reason = check_same_document(zh_text, ar_text)
+    if reason:
+        raise Mismatch(f"{zh_name} and {ar_name}: {reason}")
+
+
+def check_pair(zh_text: object, ar_text: object) -> None:
+    """Every check the command line makes, for texts given to the library (aligner.align):
+    raises an aligner.InputError with the command line's one-line message."""
+    check_texts(zh_text, ar_text)
+    require_same_document(zh_text, ar_text)  # type: ignore[arg-type]

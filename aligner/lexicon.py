@@ -203,7 +203,8 @@ def _zh_tokenizer(forms: list[str], cache_dir: Path | None) -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     body = "".join(f"{f} {100 * len(f)}\n" for f in forms if f and " " not in f)
     digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:16]
-    path = cached_file(f"zh_words_{digest}.txt", lambda: body, cache_dir)
+    path = cached_file(f"zh_words_{digest}.txt", lambda: body, cache_dir,
+                       valid=lambda p: hashlib.sha1(p.read_bytes()).hexdigest()[:16] == digest)
     tokenizer = jieba.Tokenizer(str(path))
     tokenizer.tmp_dir = str(path.parent)  # jieba's own model cache goes beside it
     return tokenizer

@@ -33,7 +33,7 @@ Format = Annotated[Optional[str], typer.Option(
 _Param = tuple[str, object, object]
 WRITE_PARAMS: tuple[_Param, ...] = (
     ("min_score", Annotated[Optional[float], typer.Option(
-        "--min-score", min=0.0, max=1.0, help="Keep only beads scoring at least this (one-sided beads score 0).")],
+        "--min-score", help="Keep only beads scoring at least this, from 0 to 1 (one-sided beads score 0).")],
      WRITE.min_score),
     ("drop_unaligned", Annotated[bool, typer.Option("--drop-unaligned", help="Omit beads with one side empty.")],
      WRITE.drop_unaligned),

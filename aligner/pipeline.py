@@ -14,20 +14,17 @@ from functools import partial
 from pathlib import Path
 
 from .align import Progress, align_documents, prepare_pair
-from .guard import check_same_document
+from .guard import require_same_document
 from .lexicon import load as load_lexicon
 from .model import Alignment, Bead
 from .names import language_tag, split_extension
 from .read import InputError, read_pair
+from .tmx import check_language_code
 from .write import WRITERS, Writer, atomic_write, write_moses
 
 # Every output format; Moses writes a file per language, the others one file.
 FORMATS = (*WRITERS, "moses")
 _MOSES_SIDES = ("zh", "ar")
-
-
-class Mismatch(InputError):
-    """The two files look like different documents (or one is incomplete): --force aligns them anyway."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +49,14 @@ class WriteOptions:
     document: str = ""  # the TMX x-document property, e.g. S/PV.7050
 
     def check(self) -> None:
+        """Refuse a bad value with one line: --src, a --min-score outside [0, 1] (or nan), a TMX
+        language code that is not BCP 47 or not of its side's language."""
         if self.src not in ("zh", "ar"):
             raise InputError(f"--src must be zh or ar, not {self.src!r}")
+        if self.min_score is not None and not 0.0 <= self.min_score <= 1.0:  # also refuses nan
+            raise InputError(f"--min-score must be between 0 and 1, not {self.min_score}")
+        check_language_code(self.zh_lang, "zh", "--zh-lang")
+        check_language_code(self.ar_lang, "ar", "--ar-lang")
 
     def kept(self, beads: Iterable[Bead]) -> list[Bead]:
         """The beads written: without one-sided beads under drop_unaligned, at least min_score."""
@@ -128,7 +131,7 @@ def output_targets(output: str, kinds: list[str] | None, source: Path) -> list[t
 def read_and_align(zh_path: str | Path, ar_path: str | Path, options: ReadOptions, *, fork: bool = True,
                    progress: Progress | None = None) -> tuple[Alignment, dict[str, str]]:
     """Read both files, check they are one document (while the Arabic is prepared, when
-    forked), align: (alignment, encodings read by language). Raises InputError (Mismatch
+    forked), align: (alignment, encodings read by language). Raises InputError (errors.Mismatch
     for a pair the same-document check refuses)."""
     tell = progress or (lambda stage, done, total: None)
     tell("reading", 0, 1)
@@ -137,9 +140,8 @@ def read_and_align(zh_path: str | Path, ar_path: str | Path, options: ReadOption
     tell("reading", 1, 1)
 
     def check() -> None:
-        mismatch = None if options.force else check_same_document(zh_text, ar_text)
-        if mismatch:
-            raise Mismatch(f"{zh_path} and {ar_path}: {mismatch}")
+        if not options.force:
+            require_same_document(zh_text, ar_text, zh_path, ar_path)
 
     lexicon = load_lexicon()
     docs = prepare_pair(zh_text, ar_text, lexicon, fork, meanwhile=check, progress=progress)

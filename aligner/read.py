@@ -1,25 +1,14 @@
 """Read a source file: decode it and clean each line of converter debris."""
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
 from . import detect
 from .anchors import INVISIBLE
+from .errors import InputError, NotTextError, Swapped, WrongLanguage
 from .model import Line
-
-
-class InputError(Exception):
-    """Bad input the user can fix; the CLI prints it on one line and exits with 2."""
-
-
-class WrongLanguage(InputError):
-    """A file whose letters say it is not in the language expected (--force reads it anyway)."""
-
-
-class Swapped(WrongLanguage):
-    """The Chinese file is Arabic and the Arabic file Chinese."""
-
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
 _BOMS = {
@@ -37,6 +26,7 @@ _BINARY_MAGIC = {
     b"\xd0\xcf\x11\xe0": "an old Word/Office file",
     b"{\\rtf": "an RTF file",
 }
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")  # C0 controls no text file holds
 _CORRUPT_UTF8 = 20  # more valid UTF-8 characters than this per bad byte: corrupt UTF-8, not a legacy encoding
 
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -60,6 +50,7 @@ def decode(data: bytes, lang: str, name: str = "input", encoding: str | None = N
         raise InputError(f"{name}: this is {what}, not text; convert it to plain text first")
     if encoding:
         text, used = _decode_as(data, encoding, name), encoding
+        _refuse_misreading(data, text, encoding, lang, name)
     else:
         text, used = _detect(data, lang, name)
     return text.removeprefix("\ufeff"), used
@@ -85,13 +76,60 @@ def _decode_as(data: bytes, encoding: str, name: str) -> str:
         raise InputError(f"{name}: not valid {encoding} (byte {e.start}: {e.reason})") from None
 
 
+_UTF8_EVIDENCE = 8  # multi-byte UTF-8 characters from which bytes that decode as UTF-8 are UTF-8
+
+
+def _misread(data: bytes, text: str, encoding: str, lang: str) -> bool:
+    """A decoding that cannot be right: a legacy one of bytes that are valid UTF-8 with
+    non-ASCII text (legacy text almost never is), or one that does not read as `lang`."""
+    if not codecs.lookup(encoding).name.startswith("utf"):
+        try:
+            if sum(1 for c in data.decode("utf-8") if c > "\x7f") >= _UTF8_EVIDENCE:
+                return True
+        except UnicodeDecodeError:
+            pass
+    return detect.garbled(text, lang)
+
+
+def _refuse_misreading(data: bytes, text: str, encoding: str, lang: str, name: str) -> None:
+    """Refuse a forced encoding that garbles the text when another reads it right, naming that one."""
+    if not _misread(data, text, encoding, lang):
+        return
+    try:
+        right_text, right = _detect(data, lang, name)
+    except InputError:
+        return  # nothing reads better: the user's choice stands (the language check still applies)
+    if codecs.lookup(right).name != codecs.lookup(encoding).name and not _misread(data, right_text, right, lang):
+        raise InputError(f"{name}: read as {encoding} this is not {detect.NAMES[lang]} text but mojibake; it reads "
+                         f"right as {right}: give --encoding-{lang} {right}, or leave the option out")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of Chinese or Arabic in UTF-16 without a byte-order mark, else None. The
+    byte order is the one that puts the NUL bytes of ASCII characters (newlines, digits) second."""
+    if len(data) % 2:
+        return None
+    encoding = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if _CONTROLS.search(text) or detect.language_of(text) not in ("zh", "ar"):
+        return None
+    return text, encoding
+
+
 def _detect(data: bytes, lang: str, name: str) -> tuple[str, str]:
     """(text, encoding) when no encoding was given: byte-order mark, UTF-8, then legacy encodings."""
     for bom, enc in _BOMS.items():
         if data.startswith(bom):
             return _decode_as(data[len(bom):], enc, name), enc
     if b"\x00" in data:
-        raise InputError(f"{name}: binary data (NUL bytes), not text; give a plain-text file")
+        found = _utf16_without_bom(data)
+        if found:
+            return found
+        raise InputError(f"{name}: binary data (NUL bytes), not text; give a plain-text file (UTF-16 without "
+                         f"a byte-order mark: name it with --encoding-{lang} utf-16-le or utf-16-be)")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
@@ -176,15 +214,32 @@ def read_pair(zh_path: str | Path, ar_path: str | Path, zh_encoding: str | None 
     """
     zh_text, zh_enc = _load(zh_path, "zh", zh_encoding)
     ar_text, ar_enc = _load(ar_path, "ar", ar_encoding)
+    check_pair_languages(zh_text, ar_text, zh_path, ar_path, swap_only=not check_languages)
+    return (zh_text, zh_enc), (ar_text, ar_enc)
+
+
+def check_pair_languages(zh_text: str, ar_text: str, zh_name: str | Path, ar_name: str | Path,
+                         swap_only: bool = False) -> None:
+    """Raise WrongLanguage unless the first text is Chinese and the second Arabic (Swapped when
+    they are the wrong way round, the only check with `swap_only`)."""
     zh_found, ar_found = detect.language_of(zh_text), detect.language_of(ar_text)
     if (zh_found, ar_found) == ("ar", "zh"):
-        raise Swapped(f"{zh_path} is Arabic and {ar_path} is Chinese: swap the two arguments "
+        raise Swapped(f"{zh_name} is Arabic and {ar_name} is Chinese: swap the two arguments "
                       "(the Chinese file comes first)")
-    if not check_languages:
-        return (zh_text, zh_enc), (ar_text, ar_enc)
-    _require(zh_path, "zh", zh_found)
-    _require(ar_path, "ar", ar_found)
-    return (zh_text, zh_enc), (ar_text, ar_enc)
+    if not swap_only:
+        _require(zh_name, "zh", zh_found)
+        _require(ar_name, "ar", ar_found)
+
+
+def check_texts(zh_text: object, ar_text: object, zh_name: str = "zh_text", ar_name: str = "ar_text") -> None:
+    """The checks `read_pair` makes on files, made on texts given to the library: each a str,
+    not blank, in its language."""
+    for name, text in ((zh_name, zh_text), (ar_name, ar_text)):
+        if not isinstance(text, str):
+            raise NotTextError(f"{name}: expected a str, not {type(text).__name__} (decode bytes first)")
+        if not text.strip():
+            raise InputError(f"{name}: the text holds only whitespace" if text else f"{name}: the text is empty")
+    check_pair_languages(zh_text, ar_text, zh_name, ar_name)  # type: ignore[arg-type]
 
 
 def clean_line(raw: str) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from . import __version__
+from .errors import InputError
 from .model import Bead
 
 # Many CAT tools refuse or truncate longer segments; such segments are still
@@ -42,6 +43,25 @@ def xml_text(text: str) -> str:
 def xml_attr(value: str) -> str:
     """A double-quoted attribute value, escaped (whitespace too, which a parser would otherwise normalise)."""
     return '"' + xml_legal(value).translate(_ATTR_ESCAPES) + '"'
+
+
+# RFC 5646 language tag: language[-extlang][-script][-region][-variant]*[-extension]*[-x-private]
+_BCP47 = re.compile(
+    r"(?P<language>[a-z]{2,3})(?:-[a-z]{3}){0,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?"
+    r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*(?:-[\da-wy-z](?:-[a-z\d]{2,8})+)*(?:-x(?:-[a-z\d]{1,8})+)?",
+    re.IGNORECASE | re.ASCII,
+)
+_SIDE_NAMES = {"zh": ("Chinese", "zh-CN"), "ar": ("Arabic", "ar")}
+
+
+def check_language_code(code: str, side: str, option: str) -> None:
+    """Raise InputError unless `code` is a BCP 47 tag whose language is `side` ("zh" or "ar")."""
+    name, example = _SIDE_NAMES[side]
+    m = _BCP47.fullmatch(code)
+    if not m:
+        raise InputError(f"{option} {code!r}: not a BCP 47 language code (such as {example})")
+    if m.group("language").lower() != side:
+        raise InputError(f"{option} {code}: the {name} side needs a code of the language {side} (such as {example})")
 
 
 def _header(srclang: str) -> str:

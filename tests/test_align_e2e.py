@@ -307,7 +307,7 @@ def picks(pool: list[str]):
 @given(zh_lines=picks(ZH_SNIPPET), ar_lines=picks(AR_SNIPPET), sep=st.sampled_from(["\n", "\n\n"]))
 def test_no_sentence_is_lost(zh_lines, ar_lines, sep):
     zh_text, ar_text = sep.join(zh_lines) + "\n", sep.join(ar_lines) + "\n"
-    result = aligner.align(zh_text, ar_text)
+    result = aligner.align(zh_text, ar_text, check=False)
     for lang, text in (("zh", zh_text), ("ar", ar_text)):
         assert_each_segment_in_one_bead(result, text, lang)
     assert all(b.zh or b.ar for b in result.beads)
