@@ -7,7 +7,7 @@ ZH := samples/S_PV.7050_zh.txt
 AR := samples/S_PV.7050_ar.txt
 OUT := out
 
-.PHONY: install run test lint fuzz bench clean
+.PHONY: install run test lint fuzz bench screenshot clean
 
 $(BIN)/aligner: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ install: $(BIN)/aligner
 run: install
 	mkdir -p $(OUT)
 	$(BIN)/aligner align $(ZH) $(AR) -o $(OUT)/S_PV.7050.tsv
-	$(BIN)/aligner align $(ZH) $(AR) -o $(OUT)/S_PV.7050.jsonl -q --report $(OUT)/S_PV.7050.moves.json
-	@echo "wrote $(OUT)/S_PV.7050.tsv, $(OUT)/S_PV.7050.jsonl and $(OUT)/S_PV.7050.moves.json"
+	$(BIN)/aligner align $(ZH) $(AR) -o $(OUT)/S_PV.7050 --format jsonl,html -q --report $(OUT)/S_PV.7050.moves.json
+	@echo "wrote $(OUT)/S_PV.7050.tsv, .jsonl, .html (the review page) and .moves.json"
 
 test: install
 	$(BIN)/python -m pytest
@@ -32,9 +32,15 @@ fuzz: install  # the property tests with many more generated inputs (a few minut
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_properties.py
 
 # speed, memory and scaling beside a Gale–Church baseline: bench/results.md and .json (several minutes);
-# options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--budget 300 --runs 7"
+# options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--budget 300 --runs 7";
+# then the review page's first paint in headless Chromium: bench/page.md and .json (needs chromium)
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/page.py
+
+# docs/review.png, the README's picture of the review page, taken by the tests' Chromium
+screenshot: install
+	$(BIN)/python docs/screenshot.py
 
 lint: install
 	$(BIN)/pip install --quiet ruff

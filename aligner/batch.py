@@ -30,6 +30,7 @@ from .names import TAG_FORMS, language_tag, split_extension, symbol_from_name
 from .outputs import Output, clashes
 from .pipeline import ReadOptions, WriteOptions, moves_in, read_and_align, suffixes, write_all
 from .read import InputError, binary_kind, read_any, read_file
+from .records import records
 from .write import atomic_write
 
 DONE = ("ok", "skipped")  # statuses that count as success
@@ -444,17 +445,18 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair 
         pass  # reading the pair says what is wrong with the file
     try:
         result, _ = read_and_align(pair.zh, pair.ar, per_pair.read, fork=False)  # the batch's parallelism is across pairs
-        beads = writing.kept(result.beads)
+        recs = writing.kept(records(result.beads))
         paths = outputs(pair, out_dir, formats, per_pair.report)
         for path in paths.values():
             path.parent.mkdir(parents=True, exist_ok=True)
-        entry["warnings"] += write_all([(p, end) for end, p in paths.items() if end != MOVES], beads, writing)
+        entry["warnings"] += write_all([(p, end) for end, p in paths.items() if end != MOVES], recs,
+                                       writing.source(pair.zh.name, pair.ar.name))
         if per_pair.report:
-            moves = moves_in(beads, result)
+            moves = moves_in(recs, result)
             atomic_write(paths[MOVES], lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
         entry["output_sha256"] = {str(p): file_sha256(p) for p in paths.values()}
         s = result.summary()
-        entry.update(status="ok", beads=s["beads"], written=len(beads), moved=s["moved"], mean_score=s["mean_score"],
+        entry.update(status="ok", beads=s["beads"], written=len(recs), moved=s["moved"], mean_score=s["mean_score"],
                      unaligned={"zh": s["unaligned_zh"], "ar": s["unaligned_ar"]})
     except Mismatch as e:
         entry.update(status="mismatch", error=str(e))

@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -23,7 +24,7 @@ from .align import Progress
 from .errors import Mismatch, Swapped, WrongLanguage
 from .evaluate import evaluate, load_beads
 from .lexicon import load as load_lexicon
-from .options import Format, Quiet, shared_options
+from .options import DropUnaligned, Format, MinScore, OutputPath, Quiet, shared_options
 from .outputs import Output, check_outputs, check_writable
 from .pipeline import (
     ReadOptions,
@@ -35,6 +36,8 @@ from .pipeline import (
     write_all,
 )
 from .read import InputError, lines_of, read_any, read_file
+from .records import read_jsonl, records
+from .review import read_decisions
 from .segment import segment as segment_lines
 from .write import atomic_write
 
@@ -153,10 +156,7 @@ def _progress_wanted(quiet: bool) -> bool:
 def align(
     zh_file: Path = typer.Argument(..., help="Chinese version (plain text)."),
     ar_file: Path = typer.Argument(..., help="Arabic version (plain text)."),
-    output: str = typer.Option(
-        "-", "-o", "--output",
-        help="Output file ('-' for standard output); with several formats a prefix (x or x.tsv), or FOLDER/ for "
-             "FOLDER/<input name>.<format>."),
+    output: OutputPath = "-",
     fmt: Format = None,
     report: Optional[Path] = typer.Option(
         None, "--report",
@@ -166,7 +166,7 @@ def align(
     reading: ReadOptions,
     writing: WriteOptions,
 ) -> None:
-    """Align a Chinese and an Arabic document; write TSV, JSONL, TMX or Moses bitext."""
+    """Align a Chinese and an Arabic document; write TSV, JSONL, TMX, Moses bitext or the HTML review page."""
     try:
         writing.check()
         targets = output_targets(output, parse_formats(fmt) if fmt else None, zh_file)
@@ -179,14 +179,14 @@ def align(
             result, encodings = read_and_align(zh_file, ar_file, reading, progress=progress)
         except InputError as e:
             _input_error(e)
-        beads = writing.kept(result.beads)
-        warnings = write_all(targets, beads, writing, progress)
+        recs = writing.kept(records(result.beads))
+        warnings = write_all(targets, recs, writing.source(zh_file.name, ar_file.name), progress)
         if report:
-            moves = moves_in(beads, result)
+            moves = moves_in(recs, result)
             atomic_write(report, lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
     if not quiet:
         filtered = writing.min_score is not None or writing.drop_unaligned
-        _print_summary(result.summary(), len(beads) if filtered else None, encodings)
+        _print_summary(result.summary(), len(recs) if filtered else None, encodings)
     for warning in warnings:  # about the written output: shown under -q too
         _warn(warning)
 
@@ -203,6 +203,43 @@ def _print_summary(summary: dict, written: Optional[int], encodings: dict) -> No
     table.add_row("mean score", f"{summary['mean_score']:.3f}")
     table.add_row("encodings", f"zh {encodings['zh']}, ar {encodings['ar']}")
     _stderr().print(table)
+
+
+@app.command(epilog=EXIT_CODES)
+@_stdout_may_close
+def convert(
+    alignment: Path = typer.Argument(..., help="An alignment in JSONL, as `aligner align` writes it."),
+    output: OutputPath = "-",
+    fmt: Format = None,
+    min_score: MinScore = None,
+    drop_unaligned: DropUnaligned = False,
+    decisions: Optional[Path] = typer.Option(
+        None, "--decisions", help="Decisions downloaded from the HTML review page: the beads rejected there are left out."),
+    zh_lang: Optional[str] = typer.Option(None, "--zh-lang", help="TMX language code of the Chinese side (default: as aligned)."),
+    ar_lang: Optional[str] = typer.Option(None, "--ar-lang", help="TMX language code of the Arabic side (default: as aligned)."),
+    src: Optional[str] = typer.Option(None, "--src", help="TMX source language: zh or ar (default: as aligned)."),
+    document: Optional[str] = typer.Option(None, "--document", help="Document symbol for TMX and the page (default: as aligned)."),
+    quiet: Quiet = False,
+) -> None:
+    """Write an alignment again in another format, without aligning: after review, or with other options."""
+    inputs = [str(alignment), *([str(decisions)] if decisions else [])]
+    try:
+        targets = output_targets(output, parse_formats(fmt) if fmt else None, alignment)
+        check_outputs([Output("-o", str(path)) for path, _ in targets], inputs)
+        info, recs = read_jsonl(alignment)
+        given = {"zh_lang": zh_lang, "ar_lang": ar_lang, "src": src, "document": document}
+        info = replace(info, **{k: v for k, v in given.items() if v is not None})
+        writing = WriteOptions(min_score, drop_unaligned, info.zh_lang, info.ar_lang, info.src, info.document)
+        writing.check()
+        rejected = read_decisions(decisions, info, recs, alignment) if decisions else set()
+    except InputError as e:
+        fail(str(e))
+    kept = writing.kept(r for r in recs if r["id"] not in rejected)
+    warnings = write_all(targets, kept, info)
+    if not quiet:
+        _stderr().print(f"{len(kept)} of {len(recs)} beads written ({len(rejected)} rejected in review)", highlight=False)
+    for warning in warnings:  # about the written output: shown under -q too
+        _warn(warning)
 
 
 @app.command()

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .read import InputError, lines_of
+from .read import InputError, lines_of, read_utf8
+from .records import is_meta
 
 Pair = tuple[str, str]  # (Chinese text, Arabic text) of one bead
 
@@ -61,6 +62,8 @@ def _read_jsonl(lines: list[tuple[int, str]], name: str) -> list[Pair]:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
             raise InputError(f"{name}:{n}: not JSON ({e.msg})") from None
+        if is_meta(rec):
+            continue
         if not isinstance(rec, dict) or not isinstance(rec.get("zh"), str) or not isinstance(rec.get("ar"), str):
             raise InputError(f"{name}:{n}: expected an object with text fields \"zh\" and \"ar\"")
         pairs.append((rec["zh"], rec["ar"]))
@@ -88,14 +91,7 @@ def load_beads(path: str | Path) -> list[Pair]:
     reader = readers.get(p.suffix.lower())
     if reader is None:
         raise InputError(f"{p}: cannot tell the format; name it .jsonl or .tsv")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{p}: not UTF-8 text") from None
-    except OSError as e:
-        raise InputError(f"{p}: cannot read ({e.strerror})") from None
+    text = read_utf8(p)
     lines = text.replace("\r\n", "\n").split("\n")  # not splitlines(): text may hold U+2028
     pairs = reader([(n, line) for n, line in enumerate(lines, 1) if line.strip()], str(p))
     if not pairs:

@@ -120,3 +120,17 @@ class Alignment:
             "moved": len(self.moves),
             "mean_score": round(sum(b.score for b in linked) / len(linked), 4) if linked else 0.0,
         }
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where an alignment came from and how its outputs name the languages: the
+    two file names, the document symbol and the TMX language codes. The JSONL
+    carries it on its first line, so `aligner convert` writes what `align` would."""
+
+    zh_file: str = ""
+    ar_file: str = ""
+    document: str = ""  # a UN symbol such as S/PV.7050
+    zh_lang: str = "zh-CN"
+    ar_lang: str = "ar"
+    src: str = "zh"  # the TMX source language: "zh" or "ar"

@@ -6,7 +6,7 @@ checks and defaults in every command that takes them) and receives the two
 dataclasses as its `reading` and `writing` arguments. `align` and `batch`
 are built that way, so they cannot drift apart; a later command that reads or
 writes alignments takes the same decorator. Options that are shared but not
-part of a dataclass (-q, --format) are single Annotated types.
+part of a dataclass (-o, -q, --format) are single Annotated types.
 """
 from __future__ import annotations
 
@@ -29,14 +29,20 @@ Format = Annotated[Optional[str], typer.Option(
     "--format", "-f",
     help=f"{', '.join(FORMATS)}, or several comma-separated (align: default from the -o extension; batch: tsv).")]
 
+OutputPath = Annotated[str, typer.Option(
+    "-o", "--output",
+    help="Output file ('-' for standard output); with several formats a prefix (x or x.tsv), or FOLDER/ for "
+         "FOLDER/<input name>.<format>.")]
+# Which beads are written: in WriteOptions, and taken as they are by `convert`.
+MinScore = Annotated[Optional[float], typer.Option(
+    "--min-score", help="Keep only beads scoring at least this, from 0 to 1 (one-sided beads score 0).")]
+DropUnaligned = Annotated[bool, typer.Option("--drop-unaligned", help="Omit beads with one side empty.")]
+
 # (parameter, type with its option, default) of each dataclass field, in the order --help lists them.
 _Param = tuple[str, object, object]
 WRITE_PARAMS: tuple[_Param, ...] = (
-    ("min_score", Annotated[Optional[float], typer.Option(
-        "--min-score", help="Keep only beads scoring at least this, from 0 to 1 (one-sided beads score 0).")],
-     WRITE.min_score),
-    ("drop_unaligned", Annotated[bool, typer.Option("--drop-unaligned", help="Omit beads with one side empty.")],
-     WRITE.drop_unaligned),
+    ("min_score", MinScore, WRITE.min_score),
+    ("drop_unaligned", DropUnaligned, WRITE.drop_unaligned),
     ("zh_lang", Annotated[str, typer.Option("--zh-lang", help="TMX language code of the Chinese side.")], WRITE.zh_lang),
     ("ar_lang", Annotated[str, typer.Option("--ar-lang", help="TMX language code of the Arabic side.")], WRITE.ar_lang),
     ("src", Annotated[str, typer.Option("--src", help="TMX source language: zh or ar.")], WRITE.src),

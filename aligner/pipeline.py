@@ -16,9 +16,10 @@ from pathlib import Path
 from .align import Progress, align_documents, prepare_pair
 from .guard import require_same_document
 from .lexicon import load as load_lexicon
-from .model import Alignment, Bead
+from .model import Alignment, SourceInfo
 from .names import language_tag, split_extension
 from .read import InputError, read_pair
+from .records import two_sided
 from .tmx import check_language_code
 from .write import WRITERS, Writer, atomic_write, write_moses
 
@@ -58,18 +59,19 @@ class WriteOptions:
         check_language_code(self.zh_lang, "zh", "--zh-lang")
         check_language_code(self.ar_lang, "ar", "--ar-lang")
 
-    def kept(self, beads: Iterable[Bead]) -> list[Bead]:
-        """The beads written: without one-sided beads under drop_unaligned, at least min_score."""
-        out = [b for b in beads if b.zh and b.ar] if self.drop_unaligned else list(beads)
-        return out if self.min_score is None else [b for b in out if b.score >= self.min_score]
+    def kept(self, recs: Iterable[dict]) -> list[dict]:
+        """The bead records written: without one-sided beads under drop_unaligned, at least min_score."""
+        out = [r for r in recs if two_sided(r)] if self.drop_unaligned else list(recs)
+        return out if self.min_score is None else [r for r in out if r["score"] >= self.min_score]
 
-    def writer(self, suffix: str) -> Writer:
-        """The writer of a file ending in `suffix` (a format, or zh/ar for a Moses side)."""
-        if suffix in _MOSES_SIDES:
-            return partial(write_moses, lang=suffix)
-        if suffix == "tmx":
-            return partial(WRITERS["tmx"], zh_lang=self.zh_lang, ar_lang=self.ar_lang, src=self.src, document=self.document)
-        return WRITERS[suffix]
+    def source(self, zh_file: str, ar_file: str) -> SourceInfo:
+        """What the outputs say about the run: the input file names, the document and the TMX languages."""
+        return SourceInfo(zh_file, ar_file, self.document, self.zh_lang, self.ar_lang, self.src)
+
+
+def writer(suffix: str) -> Writer:
+    """The writer of a file ending in `suffix` (a format, or zh/ar for a Moses side)."""
+    return partial(write_moses, lang=suffix) if suffix in _MOSES_SIDES else WRITERS[suffix]
 
 
 def parse_formats(spec: str) -> list[str]:
@@ -148,27 +150,27 @@ def read_and_align(zh_path: str | Path, ar_path: str | Path, options: ReadOption
     return align_documents(*docs, lexicon, options.recover, progress=progress), {"zh": zh_enc, "ar": ar_enc}
 
 
-def moves_in(written: list[Bead], result: Alignment) -> list[dict]:
-    """The moved beads as 0-based indices into the beads written (a moved bead filtered out is
-    not listed): `bead` is its row, `placed_after_bead` the row before it."""
-    row = {id(b): n for n, b in enumerate(written)}
+def moves_in(written: list[dict], result: Alignment) -> list[dict]:
+    """The moved beads as 0-based indices into the bead records written (a moved bead filtered
+    out is not listed): `bead` is its row, `placed_after_bead` the row before it."""
+    row = {r["id"]: n for n, r in enumerate(written)}  # a record's id is its bead's index in the alignment
     out = []
     for move in result.moves:
-        n = row.get(id(result.beads[move["bead"]]))
+        n = row.get(move["bead"])
         if n is not None:
             out.append({**move, "bead": n, "placed_after_bead": n - 1})
     return out
 
 
-def write_all(targets: list[tuple[str | Path, str]], beads: list[Bead], options: WriteOptions,
+def write_all(targets: list[tuple[str | Path, str]], recs: list[dict], info: SourceInfo,
               progress: Progress | None = None) -> list[str]:
-    """Write `beads` to every (path, suffix), each atomically; the writers' warnings."""
+    """Write the bead records to every (path, suffix), each atomically; the writers' warnings."""
     warnings: list[str] = []
     for n, (path, suffix) in enumerate(targets):
         if progress:
             progress("writing", n, len(targets))
-        writer = options.writer(suffix)
-        atomic_write(path, lambda f, writer=writer: warnings.extend(writer(beads, f) or ()))
+        write = writer(suffix)
+        atomic_write(path, lambda f, write=write: warnings.extend(write(recs, f, info) or ()))
     if progress:
         progress("writing", len(targets), len(targets))
     return warnings

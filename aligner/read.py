@@ -270,3 +270,17 @@ def lines_of(text: str) -> list[Line]:
         if INVISIBLE.sub("", s).strip():
             out.append(Line(n, s, mark))
     return out
+
+
+def read_utf8(path: Path) -> str:
+    """A UTF-8 file of ours (an alignment, decisions), or InputError in one line."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from None

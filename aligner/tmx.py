@@ -12,7 +12,8 @@ from typing import TextIO
 
 from . import __version__
 from .errors import InputError
-from .model import Bead
+from .model import SourceInfo
+from .records import two_sided
 
 # Many CAT tools refuse or truncate longer segments; such segments are still
 # written (the text is correct) but reported, so the user can split them.
@@ -77,22 +78,22 @@ def _header(srclang: str) -> str:
     return "  <header " + " ".join(f"{k}={xml_attr(v)}" for k, v in attrs.items()) + "/>\n"
 
 
-def _props(b: Bead, document: str) -> list[tuple[str, str]]:
+def _props(rec: dict, document: str) -> list[tuple[str, str]]:
     """The bead's metadata as TMX properties; empty values are left out."""
     props = [
         ("x-document", document),
-        ("x-speaker-zh", b.speaker_zh),
-        ("x-speaker-ar", b.speaker_ar),
-        ("x-turn", str(b.turn)),
-        ("x-score", str(b.score)),
+        ("x-speaker-zh", rec["speaker_zh"]),
+        ("x-speaker-ar", rec["speaker_ar"]),
+        ("x-turn", str(rec["turn"])),
+        ("x-score", str(rec["score"])),
     ]
     return [(k, v) for k, v in props if v]
 
 
-def _unit(b: Bead, sides: list[tuple[str, str]], document: str) -> str:
+def _unit(rec: dict, sides: list[tuple[str, str]], document: str) -> str:
     """One `<tu>`: properties first, then a `<tuv>` per (language, text), as the DTD orders them."""
     lines = ["    <tu>"]
-    lines += [f"      <prop type={xml_attr(k)}>{xml_text(v)}</prop>" for k, v in _props(b, document)]
+    lines += [f"      <prop type={xml_attr(k)}>{xml_text(v)}</prop>" for k, v in _props(rec, document)]
     lines += [f"      <tuv xml:lang={xml_attr(lang)}><seg>{xml_text(text)}</seg></tuv>" for lang, text in sides]
     return "\n".join(lines) + "\n    </tu>\n"
 
@@ -107,37 +108,30 @@ def _long_segment_warnings(n: int, sides: list[tuple[str, str]]) -> list[str]:
     return warnings
 
 
-def write_tmx(
-    beads: Iterable[Bead],
-    out: TextIO,
-    *,
-    zh_lang: str = "zh-CN",
-    ar_lang: str = "ar",
-    src: str = "zh",
-    document: str = "",
-) -> list[str]:
-    """Write a TMX 1.4b memory; return warnings about segments too long for CAT tools.
+def write_tmx(recs: Iterable[dict], out: TextIO, info: SourceInfo | None = None) -> list[str]:
+    """Write a TMX 1.4b memory of the bead records; return warnings about segments too long for CAT tools.
 
-    `src` ("zh" or "ar") names the source language: it is the header's srclang
-    and its `<tuv>` comes first in every unit. `document` (a UN symbol such as
-    S/PV.7050) goes into an x-document property of every unit.
+    From `info`: the language codes; `src` ("zh" or "ar") names the source
+    language: it is the header's srclang and its `<tuv>` comes first in every
+    unit; `document` (a UN symbol such as S/PV.7050) goes into an x-document
+    property of every unit.
     """
-    if src not in ("zh", "ar"):
-        raise ValueError(f"src must be 'zh' or 'ar', not {src!r}")
-    langs = {"zh": zh_lang, "ar": ar_lang}
-    order = ("zh", "ar") if src == "zh" else ("ar", "zh")
+    info = info or SourceInfo()
+    if info.src not in ("zh", "ar"):
+        raise ValueError(f"src must be 'zh' or 'ar', not {info.src!r}")
+    langs = {"zh": info.zh_lang, "ar": info.ar_lang}
+    order = ("zh", "ar") if info.src == "zh" else ("ar", "zh")
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
-    out.write(_header(langs[src]))
+    out.write(_header(langs[info.src]))
     out.write("  <body>\n")
     warnings: list[str] = []
     n = 0
-    for b in beads:
-        if not (b.zh and b.ar):
+    for rec in recs:
+        if not two_sided(rec):
             continue
         n += 1
-        texts = {"zh": b.zh_text, "ar": b.ar_text}
-        sides = [(langs[side], texts[side]) for side in order]
-        out.write(_unit(b, sides, document))
+        sides = [(langs[side], rec[side]) for side in order]
+        out.write(_unit(rec, sides, info.document))
         warnings += _long_segment_warnings(n, sides)
     out.write("  </body>\n</tmx>\n")
     return warnings

@@ -1,5 +1,10 @@
-"""Writers: TSV, JSONL, TMX and Moses bitext, written atomically (temp file, then rename),
-or streamed to a device, a FIFO or standard output."""
+"""Writers: TSV, JSONL, TMX, Moses bitext and the HTML review page, all built from the
+same bead records (aligner.records), written atomically (temp file, then rename), or
+streamed to a device, a FIFO or standard output.
+
+Every writer is called as writer(records, out, info): `info` (SourceInfo) names
+the files, the document and the languages, for the formats that carry them.
+"""
 from __future__ import annotations
 
 import json
@@ -12,8 +17,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from .model import Bead
+from .model import SourceInfo
 from .outputs import is_stream
+from .records import meta_record, two_sided
+from .review import write_html
 from .tmx import write_tmx
 
 TSV_COLUMNS = ("zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar")
@@ -32,28 +39,10 @@ def tsv_field(value: object) -> str:
     return str(value).translate(_TSV_ESCAPES)
 
 
-def bead_record(b: Bead) -> dict:
-    """The JSON object of one bead (field order fixed for byte-identical output)."""
-    rec = {
-        "zh": b.zh_text,
-        "ar": b.ar_text,
-        "score": b.score,
-        "type": b.type,
-        "turn": b.turn,
-        "speaker_zh": b.speaker_zh,
-        "speaker_ar": b.speaker_ar,
-        "zh_lines": b.zh_lines,
-        "ar_lines": b.ar_lines,
-    }
-    if b.moved:
-        rec["moved"] = True
-    return rec
-
-
-def write_tsv(beads: Iterable[Bead], out: TextIO) -> None:
+def write_tsv(recs: Iterable[dict], out: TextIO, info: SourceInfo | None = None) -> None:
+    """A header row, then a row per bead (the TSV names no files or languages)."""
     out.write("\t".join(TSV_COLUMNS) + "\n")
-    for b in beads:
-        rec = bead_record(b)
+    for rec in recs:
         out.write("\t".join(tsv_field(rec[c]) for c in TSV_COLUMNS) + "\n")
 
 
@@ -61,10 +50,11 @@ def write_tsv(beads: Iterable[Bead], out: TextIO) -> None:
 _JSONL_ESCAPES = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def write_jsonl(beads: Iterable[Bead], out: TextIO) -> None:
-    """One JSON object per line, for any line-based reader."""
-    for b in beads:
-        out.write(json.dumps(bead_record(b), ensure_ascii=False).translate(_JSONL_ESCAPES) + "\n")
+def write_jsonl(recs: Iterable[dict], out: TextIO, info: SourceInfo | None = None) -> None:
+    """The metadata line, then a record per bead: everything `aligner convert` needs.
+    One JSON object per line, for any line-based reader."""
+    for obj in [meta_record(info or SourceInfo()), *recs]:
+        out.write(json.dumps(obj, ensure_ascii=False).translate(_JSONL_ESCAPES) + "\n")
 
 
 # Everything Python's str.splitlines() (and so many corpus tools) treats as a line end, plus tabs.
@@ -79,17 +69,17 @@ def moses_line(text: str) -> str:
     return _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
 
 
-def write_moses(beads: Iterable[Bead], out: TextIO, lang: str) -> None:
+def write_moses(recs: Iterable[dict], out: TextIO, info: SourceInfo | None = None, *, lang: str) -> None:
     """One side (`lang` "zh" or "ar") of a Moses parallel corpus: line n of the
     .zh file translates line n of the .ar file, so only two-sided beads are written."""
-    for b in beads:
-        if b.zh and b.ar:
-            out.write(moses_line(b.zh_text if lang == "zh" else b.ar_text) + "\n")
+    for rec in recs:
+        if two_sided(rec):
+            out.write(moses_line(rec[lang]) + "\n")
 
 
 # A writer may return warnings for the user (the TMX writer reports over-long segments).
-Writer = Callable[[Iterable[Bead], TextIO], list[str] | None]
-WRITERS: dict[str, Writer] = {"tsv": write_tsv, "jsonl": write_jsonl, "tmx": write_tmx}
+Writer = Callable[[Iterable[dict], TextIO, SourceInfo], list[str] | None]
+WRITERS: dict[str, Writer] = {"tsv": write_tsv, "jsonl": write_jsonl, "tmx": write_tmx, "html": write_html}
 
 
 def _umask() -> int:

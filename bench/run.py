@@ -133,6 +133,7 @@ def stages(runs: int, band: int) -> dict:
     from aligner.align import PairContext, align_documents, prepare, prepare_pair
     from aligner.guard import check_same_document
     from aligner.read import read_file
+    from aligner.records import records
     from aligner.turns import align_turns
     from aligner.write import write_jsonl
 
@@ -169,7 +170,7 @@ def stages(runs: int, band: int) -> dict:
             al = [baseline.text_length(s.text) for s in a.segments]
             timed("baseline", baseline.align, zl, al, band)
             with open(f"{tmp}/out.jsonl", "w", encoding="utf-8") as f:
-                timed("write", write_jsonl, result.beads, f)
+                timed("write", write_jsonl, records(result.beads), f)
             if r == 0:  # warm-up round
                 times.clear()
                 cpu.clear()

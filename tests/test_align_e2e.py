@@ -16,13 +16,16 @@ from typer.testing import CliRunner
 
 import aligner
 from aligner.cli import app
+from aligner.model import SourceInfo
 from aligner.read import clean_line, read_file
+from aligner.records import FIELDS, read_jsonl
+from aligner.records import records as records_of
 from aligner.segment import segment_text
 from aligner.write import write_jsonl, write_tsv
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 ZH_PATH, AR_PATH = SAMPLES / "S_PV.7050_zh.txt", SAMPLES / "S_PV.7050_ar.txt"
-JSONL_FIELDS = ["zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar", "zh_lines", "ar_lines"]
+JSONL_FIELDS = ["id", "zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar", "zh_lines", "ar_lines"]
 TSV_COLUMNS = ["zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar"]
 needs_eval = pytest.mark.skipif(not EVAL_DIR.exists(), reason=f"shared evaluation data absent: {EVAL_DIR}")
 
@@ -46,7 +49,10 @@ def cli_outputs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def records(cli_outputs):
-    return [json.loads(line) for line in cli_outputs["jsonl"].read_text(encoding="utf-8").splitlines()]
+    meta, *beads = [json.loads(line) for line in cli_outputs["jsonl"].read_text(encoding="utf-8").splitlines()]
+    assert meta == {"aligner": aligner.__version__, "zh_file": ZH_PATH.name, "ar_file": AR_PATH.name, "document": "",
+                    "zh_lang": "zh-CN", "ar_lang": "ar", "src": "zh"}
+    return beads
 
 
 def score(pred_flag: str, pred: Path, ar_src: Path = AR_PATH) -> dict:
@@ -82,7 +88,7 @@ def test_link_f1_reading_order_arabic(reading_order_ar, reading_order_alignment,
     assert read_file(src, "ar")[0] == reading_order_ar  # the reader takes it as Arabic, unchanged
     pred = tmp_path / "pred.jsonl"
     with pred.open("w", encoding="utf-8") as f:
-        write_jsonl(reading_order_alignment.beads, f)
+        write_jsonl(records_of(reading_order_alignment.beads), f)
     # the scorer locates the Arabic text in the ORIGINAL source file
     m = score("--pred-jsonl", pred, AR_PATH)
     assert m["unlocated_chars"] == 0
@@ -92,8 +98,11 @@ def test_link_f1_reading_order_arabic(reading_order_ar, reading_order_alignment,
 # ---------------------------------------------------------------- formats
 
 
-def test_jsonl_fields(records, sample_alignment):
+def test_jsonl_fields(records, sample_alignment, cli_outputs):
     assert len(records) == len(sample_alignment.beads) > 500
+    assert [r["id"] for r in records] == list(range(len(records)))  # the position in the alignment
+    assert tuple(JSONL_FIELDS) == FIELDS
+    assert read_jsonl(cli_outputs["jsonl"]) == (SourceInfo(ZH_PATH.name, AR_PATH.name), records)
     for rec in records:
         keys = list(rec)
         assert keys[: len(JSONL_FIELDS)] == JSONL_FIELDS
@@ -155,7 +164,7 @@ def test_tsv_escapes_tabs_newlines_backslashes():
     beads = aligner.align(zh, ar).beads
     beads[1].zh[0].text = "我宣布\t会议\n开始。"  # text as a converter may leave it inside one segment
     buf = io.StringIO()
-    write_tsv(beads, buf)
+    write_tsv(records_of(beads), buf)
     rows = buf.getvalue().split("\n")[1:-1]
     assert len(rows) == len(beads)
     assert all(len(r.split("\t")) == 7 for r in rows)
@@ -213,7 +222,7 @@ def test_output_is_byte_identical_across_runs(cli_outputs, sample_alignment):
     """The CLI run and the library run (two separate alignments) write the same bytes."""
     for kind, writer in (("jsonl", write_jsonl), ("tsv", write_tsv)):
         buf = io.StringIO()
-        writer(sample_alignment.beads, buf)
+        writer(records_of(sample_alignment.beads), buf, SourceInfo(ZH_PATH.name, AR_PATH.name))
         assert cli_outputs[kind].read_bytes() == buf.getvalue().encode("utf-8")
 
 
@@ -249,8 +258,7 @@ def test_drop_unaligned(small_pair, tmp_path):
     full, dropped = tmp_path / "full.jsonl", tmp_path / "dropped.jsonl"
     assert run_cli("align", str(zf), str(af), "-o", str(full), "-q").exit_code == 0
     assert run_cli("align", str(zf), str(af), "-o", str(dropped), "-q", "--drop-unaligned").exit_code == 0
-    all_recs = [json.loads(x) for x in full.read_text(encoding="utf-8").splitlines()]
-    kept = [json.loads(x) for x in dropped.read_text(encoding="utf-8").splitlines()]
+    all_recs, kept = read_jsonl(full)[1], read_jsonl(dropped)[1]
     assert any(not (r["zh"] and r["ar"]) for r in all_recs)  # the Afghanistan paragraph is one-sided
     assert kept and all(r["zh"] and r["ar"] and "0" not in r["type"].split("-") for r in kept)
     assert kept == [r for r in all_recs if r["zh"] and r["ar"]]
@@ -267,7 +275,7 @@ def test_output_to_stdout(small_pair, tmp_path, monkeypatch):
     tsv = run_cli("align", str(zf), str(af), "-o", "-", "-q")
     assert tsv.exit_code == 0
     assert tsv.stdout.split("\n")[0] == "\t".join(TSV_COLUMNS)
-    assert len(tsv.stdout.rstrip("\n").split("\n")) == 1 + len(result.stdout.splitlines())
+    assert len(tsv.stdout.rstrip("\n").split("\n")) == len(result.stdout.splitlines())  # a header row, a metadata line
     assert not (tmp_path / "-").exists()  # '-' is standard output, not a file
 
 

@@ -14,6 +14,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from aligner.cli import app
+from aligner.records import read_jsonl
 from aligner.segment import MAX_SENTENCE
 
 ZH = (
@@ -55,7 +56,7 @@ def refused(result: Result, *words: str) -> None:
 def align_ok(zh: Path, ar: Path, out: Path, *options: str) -> list[dict]:
     result = run("align", zh, ar, "-o", out, *options)
     assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return read_jsonl(out)[1]
 
 
 # --- files that cannot be aligned -------------------------------------------
@@ -173,7 +174,7 @@ def test_encodings_are_detected_and_reported(tmp_path, side, encoding, reported)
     assert result.exit_code == 0, result.output
     assert f"{side} {reported}" in result.stderr
     plain = align_ok(write(tmp_path / "zh.txt", ZH), write(tmp_path / "ar.txt", AR), tmp_path / "plain.jsonl", "-q")
-    assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == plain
+    assert read_jsonl(out)[1] == plain
 
 
 def test_cp1256_and_iso_8859_6_are_told_apart(tmp_path):

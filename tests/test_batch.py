@@ -165,7 +165,7 @@ def test_plan_skips_finished_pairs_unless_forced(tmp_path):
 
 def test_a_write_that_fails_leaves_no_file(tmp_path, monkeypatch):
     """An interrupted write (here: a writer that dies half-way) leaves no broken output behind."""
-    def broken(beads, out):
+    def broken(recs, out, info):
         out.write("zh\tar\n")
         raise OSError("disk full")
 

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 import aligner
 from aligner import batch as batching
-from aligner import cli, tmx
+from aligner import cli, records, tmx
 from aligner.names import language_tag
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +54,8 @@ def one_line_error(result: Result, *words: str) -> str:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """The bead records of a JSONL alignment (after its metadata line)."""
+    return records.read_jsonl(path)[1]
 
 
 @pytest.fixture

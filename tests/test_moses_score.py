@@ -13,6 +13,7 @@ from aligner.cli import app
 from aligner.evaluate import evaluate, load_beads
 from aligner.model import Bead, Segment
 from aligner.read import InputError
+from aligner.records import records
 from aligner.write import moses_line, write_moses, write_tsv
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -36,7 +37,10 @@ def run(*args):
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """The bead records of a JSONL alignment (the first line is its metadata)."""
+    meta, *beads = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert "aligner" in meta and "zh" not in meta
+    return beads
 
 
 def lines(path: Path) -> list[str]:
@@ -73,7 +77,7 @@ def test_moses_sides_have_one_line_per_two_sided_bead(sample_beads):
     sides = {}
     for lang in ("zh", "ar"):
         out = io.StringIO()
-        write_moses(sample_beads, out, lang)
+        write_moses(records(sample_beads), out, lang=lang)
         sides[lang] = out.getvalue().split("\n")[:-1]
     assert len(sides["zh"]) == len(sides["ar"]) == len(linked) < len(sample_beads)
     assert sides["zh"][0] == moses_line(linked[0].zh_text)
@@ -88,7 +92,7 @@ def test_moses_keeps_lines_aligned_when_text_has_breaks():
     beads = [Bead([Segment("甲\n乙", (1,))], [Segment("أ\tب\rج", (1,))], 0.9, 0), Bead([Segment("丙", (2,))], [], 0.0, 0)]
     out = {lang: io.StringIO() for lang in ("zh", "ar")}
     for lang, f in out.items():
-        write_moses(beads, f, lang)
+        write_moses(records(beads), f, lang=lang)
     assert out["zh"].getvalue() == "甲 乙\n" and out["ar"].getvalue() == "أ ب ج\n"
 
 
@@ -168,7 +172,7 @@ def write_jsonl(path: Path, pairs) -> Path:
 def write_tsv_pairs(path: Path, pairs) -> Path:
     beads = [Bead([Segment(z, (1,))] if z else [], [Segment(a, (1,))] if a else [], 1.0, 0) for z, a in pairs]
     with path.open("w", encoding="utf-8") as f:
-        write_tsv(beads, f)
+        write_tsv(records(beads), f)
     return path
 
 

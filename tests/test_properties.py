@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import aligner
 from aligner.lexicon import load
 from aligner.read import lines_of
+from aligner.records import records
 from aligner.write import write_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +85,7 @@ def cleaned(text: str) -> Counter:
 
 def jsonl(result: aligner.Alignment) -> str:
     out = io.StringIO()
-    write_jsonl(result.beads, out)
+    write_jsonl(records(result.beads), out)
     return out.getvalue()
 
 

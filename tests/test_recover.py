@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import aligner
 from aligner.cli import app
+from aligner.records import read_jsonl
 
 
 def doc(paragraphs: list[str]) -> str:
@@ -112,7 +113,7 @@ def test_report_option_writes_the_moves(tmp_path):
     zh_line = line_of(3)  # the Sudan paragraph is the fourth Chinese paragraph
     for m in moves:
         assert m["ar_lines"] == [sudan_line] and m["zh_lines"] == [zh_line]
-    beads = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    beads = read_jsonl(out)[1]
     assert [b for b in beads if b.get("moved")] == [beads[m["bead"]] for m in moves]
 
 

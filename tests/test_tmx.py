@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 import aligner
 from aligner import tmx
 from aligner.cli import app
-from aligner.model import Bead, Segment
+from aligner.model import Bead, Segment, SourceInfo
+from aligner.records import records
 from aligner.tmx import MAX_SEGMENT_CHARS, write_tmx
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -31,7 +32,7 @@ def sample_beads() -> list[Bead]:
 @pytest.fixture(scope="module")
 def sample_tmx(sample_beads) -> str:
     out = io.StringIO()
-    assert write_tmx(sample_beads, out, document="S/PV.7050") == []
+    assert write_tmx(records(sample_beads), out, SourceInfo(document="S/PV.7050")) == []
     return out.getvalue()
 
 
@@ -45,8 +46,9 @@ def bead(zh: str, ar: str, score: float = 0.75, turn: int = 2) -> Bead:
 
 
 def tmx_of(beads: list[Bead], **options) -> str:
+    """The TMX of the beads; `options` are SourceInfo fields (document, zh_lang, ar_lang, src)."""
     out = io.StringIO()
-    write_tmx(beads, out, **options)
+    write_tmx(records(beads), out, SourceInfo(**options))
     return out.getvalue()
 
 
@@ -139,7 +141,7 @@ def test_unknown_source_language_is_refused():
 def test_over_long_segments_are_written_and_reported():
     long_zh = "长" * (MAX_SEGMENT_CHARS + 1)
     out = io.StringIO()
-    warnings = write_tmx([bead("甲。", "أ" * MAX_SEGMENT_CHARS), bead(long_zh, "ب.")], out)
+    warnings = write_tmx(records([bead("甲。", "أ" * MAX_SEGMENT_CHARS), bead(long_zh, "ب.")]), out)
     assert len(warnings) == 1
     assert "translation unit 2" in warnings[0] and "zh-CN" in warnings[0] and str(MAX_SEGMENT_CHARS + 1) in warnings[0]
     assert long_zh in out.getvalue()
