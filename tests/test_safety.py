@@ -25,6 +25,7 @@ import aligner
 from aligner import batch as batching
 from aligner.cache import cached_file
 from aligner.evaluate import load_beads
+from aligner.records import read_jsonl
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 ZH_7050, AR_7050, ZH_7796 = SAMPLES / "S_PV.7050_zh.txt", SAMPLES / "S_PV.7050_ar.txt", SAMPLES / "S_PV.7796_zh.txt"
@@ -68,7 +69,7 @@ def test_a_dangling_symlink_creates_its_target(pair, tmp_path):
     link = tmp_path / "link.jsonl"
     link.symlink_to(tmp_path / "new.jsonl")
     assert run("align", *pair, "-o", link, "-q").exit_code == 0
-    assert link.is_symlink() and (tmp_path / "new.jsonl").read_text(encoding="utf-8").startswith('{"zh"')
+    assert link.is_symlink() and (tmp_path / "new.jsonl").read_text(encoding="utf-8").startswith('{"aligner"')
 
 
 def test_a_device_output_is_written_in_place(pair, tmp_path):
@@ -450,7 +451,7 @@ def test_tsv_escapes_every_line_break_and_control_character(tmp_path):
     out = tmp_path / "out.tsv"
     assert run("align", zh, ar, "-o", out, "-q").exit_code == 0
     assert run("align", zh, ar, "-o", tmp_path / "out.jsonl", "-q").exit_code == 0
-    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = read_jsonl(tmp_path / "out.jsonl")[1]
     text = out.read_text(encoding="utf-8")
     assert len(text.splitlines()) == len(records) + 1  # what a line-based reader sees
     assert len(list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))) == len(records) + 1
@@ -463,7 +464,7 @@ def test_moses_holds_one_line_per_bead_and_no_control_characters(tmp_path):
     zh = put(tmp_path / "zh.txt", ZH.replace("我宣布", f"我{BREAKERS}\ufffe宣布"))
     ar = put(tmp_path / "ar.txt", AR.replace("أعلن", f"أعلن{BREAKERS}\uffff"))
     assert run("align", zh, ar, "--format", "moses,jsonl", "-o", tmp_path / "out", "-q").exit_code == 0
-    beads = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    beads = read_jsonl(tmp_path / "out.jsonl")[1]
     two_sided = [b for b in beads if b["zh"] and b["ar"]]
     for lang in ("zh", "ar"):
         data = (tmp_path / f"out.{lang}").read_bytes()
