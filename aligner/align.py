@@ -5,7 +5,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import costs
+from . import calibrate, costs, embed
 from .background import Background
 from .cache import BoundedCache
 from .cues import Features, Side, Weights, combine, features, side
@@ -45,10 +45,11 @@ class Document:
     segments: list[Segment]
     feats: list[Features]
     turns: list[Turn]
+    vectors: object  # numpy array: each segment's sentence vector (embed.embed)
 
 
 def prepare(text: str, lang: str, lexicon: Lexicon) -> Document:
-    """Clean, segment, extract features, split into turns."""
+    """Clean, segment, extract features, split into turns, embed each segment once."""
     segs = []
     for sentence in segment(lines_of(text), lang):
         for piece in split_at_joints(sentence, lang):
@@ -56,14 +57,18 @@ def prepare(text: str, lang: str, lexicon: Lexicon) -> Document:
             segs.append(piece)
     turns = split_turns(segs, lang)
     complete_affiliations(turns, lang, lexicon)
-    return Document(lang, segs, [features(s, lang, lexicon) for s in segs], turns)
+    return Document(lang, segs, [features(s, lang, lexicon) for s in segs], turns, embed.embed([s.text for s in segs]))
 
 
 class PairContext:
     """What bead scoring needs for one document pair."""
 
-    def __init__(self, zh: Document, ar: Document, lexicon: Lexicon):
+    def __init__(self, zh: Document, ar: Document, lexicon: Lexicon, evidence: costs.Evidence | None = None):
         self.zh, self.ar, self.lexicon = zh, ar, lexicon
+        self.evidence = evidence or costs.fitted()
+        self.hubness, self.nearest = {}, {}  # per language: each segment's hubness and best cosine (embed.neighbours)
+        for lang, mine, other in (("zh", zh, ar), ("ar", ar, zh)):
+            self.hubness[lang], self.nearest[lang] = embed.neighbours(mine.vectors, other.vectors)
         self.weights = Weights(zh.feats, ar.feats, lexicon)
         zl = sum(f.length for f in zh.feats) or 1
         al = sum(f.length for f in ar.feats) or 1
@@ -93,6 +98,7 @@ class PairContext:
         if got is None:
             doc = self.zh if lang == "zh" else self.ar
             got = self._sides[lang][seg.index] = side([doc.feats[seg.index]], self.weights)
+            got.meaning, got.hub, got.count = doc.vectors[seg.index].astype(float), float(self.hubness[lang][seg.index]), 1
         return got
 
     def scoring_side(self, lang: str, units: list[list[Segment]], by_chains: bool, remember: bool = True):
@@ -119,7 +125,7 @@ class PairContext:
 
     def score(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> float:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
-        return costs.bead_total(*self.parts(zs, as_, remember))
+        return costs.bead_total(self.evidence, *self.parts(zs, as_, remember))
 
     def parts(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> tuple[float, ...]:
         """costs.bead_parts of a two-sided bead. Beads are remembered (recovery asks for the
@@ -130,7 +136,7 @@ class PairContext:
         got = self._parts.get(key)
         if got is None:
             shape = (len(chains(zs)), len(chains(as_)))
-            got = costs.bead_parts(shape, self.side("zh", zs), self.side("ar", as_), self.model)
+            got = costs.bead_parts(shape, self.side("zh", zs), self.side("ar", as_), self.model, self.evidence.margin)
             if remember:
                 self._parts.put(key, got)
         return got
@@ -286,12 +292,15 @@ def _fit_pairs(ctx: PairContext, beads: list[Bead]) -> list[tuple[int, int]]:
 
 
 def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool = True,
-                    progress: Progress | None = None) -> Alignment:
+                    progress: Progress | None = None, evidence: costs.Evidence | None = None,
+                    calibration: calibrate.Calibration | None = None) -> Alignment:
     """Turns first, then sentences inside each pair of turns (two passes: the
     second with the length model refitted on the first pass's confident beads),
-    then recovery of displaced fragments."""
+    then recovery of displaced fragments. `evidence` weighs the signals (by
+    default as fitted: costs.fitted); `calibration` turns bead scores into probabilities
+    (calibrate.fitted by default)."""
     tell = progress or _silent
-    ctx = PairContext(zh, ar, lexicon)
+    ctx = PairContext(zh, ar, lexicon, evidence)
     turn_pairs = align_turns(zh.turns, ar.turns, lexicon, ctx.model.ratio)
     beads: list[Bead] = []
     steps = len(REFIT_PASSES) * len(turn_pairs)
@@ -323,6 +332,10 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
         for b in beads:
             b.ar = reading_sort(b.ar)
         moves = mark_moves(beads)
+    calibration = calibration or calibrate.fitted()
+    for b in beads:  # scores as probabilities of being exactly right (aligner.calibrate)
+        b.evidence = calibrate.features(ctx, b)
+        b.score = round(calibration.probability(b.evidence), 4)
     matched = sum(1 for zi, ai in turn_pairs if zi and ai)
     return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves)
 
@@ -346,10 +359,12 @@ def prepare_pair(zh_text: str, ar_text: str, lexicon: Lexicon, fork: bool = True
 
 
 def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon | None = None,
-          fork: bool = True, progress: Progress | None = None, check: bool = True) -> Alignment:
+          fork: bool = True, progress: Progress | None = None, check: bool = True,
+          evidence: costs.Evidence | None = None) -> Alignment:
     """Align the Chinese and Arabic versions of one UN document (with `fork`, preparing
     the two sides at once on two cores: see prepare_pair). `progress`, if given, is told
-    of each stage's advance (see Progress).
+    of each stage's advance (see Progress); `evidence` weighs the signals (costs.Evidence:
+    as fitted by default, or with one left out).
 
     With `check` (the default) the texts first get the command line's checks, and
     bad ones raise aligner.InputError or a subclass (aligner.errors): not a str,
@@ -362,4 +377,5 @@ def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon 
     if check:
         check_pair(zh_text, ar_text)
     lexicon = lexicon or load()
-    return align_documents(*prepare_pair(zh_text, ar_text, lexicon, fork, progress=progress), lexicon, recover, progress)
+    return align_documents(*prepare_pair(zh_text, ar_text, lexicon, fork, progress=progress), lexicon, recover,
+                           progress, evidence)

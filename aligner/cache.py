@@ -36,7 +36,7 @@ def _intact(path: Path, valid: Callable[[Path], bool] | None) -> bool:
         return False
 
 
-def cached_file(name: str, build: Callable[[], str], cache_dir: Path | None = None,
+def cached_file(name: str, build: Callable[[], str | bytes], cache_dir: Path | None = None,
                 valid: Callable[[Path], bool] | None = None) -> Path:
     """Path of the cache file `name`, written from `build()` when absent or damaged (`valid`
     says no), atomically, so parallel batch workers never read half a file.
@@ -53,7 +53,8 @@ def cached_file(name: str, build: Callable[[], str], cache_dir: Path | None = No
             return path
         try:
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(build(), encoding="utf-8")
+            data = build()
+            tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
             os.replace(tmp, path)
             return path
         except OSError:

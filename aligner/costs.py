@@ -5,10 +5,14 @@ Scores are log-odds-like: positive means "these translate each other".
 """
 from __future__ import annotations
 
+import functools
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import resources
 
 from .cues import Side, shared_weight
+from .embed import similarity
 
 # Tuned on the S/PV.7050 dev gold; tests/test_numbers_anchors.py checks their behaviour.
 SKIP = 1.2  # score of leaving one segment unaligned
@@ -22,6 +26,30 @@ ENTRY_CONFLICT = 8.0  # two list entries naming different states are never a pai
 NAME_CONFLICT = 2.0  # both sides name states or bodies, none in common
 LIST_MERGE = 4.0  # per list entry merged with another in one bead
 OPEN_END_GLUE = 1.2  # a fragment ending mid-sentence glued to what follows
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How the signals add up to a bead's log-odds: a weight per signal and a bias, fitted
+    by logistic regression on gold and near-miss beads (bench/fit.py writes them to
+    data/evidence.json). An ablation sets a weight to 0 (`without`)."""
+
+    bias: float = LENGTH_BONUS
+    length: float = 1.0
+    anchors: float = 1.0
+    meaning: float = 0.0
+    margin: bool = True  # similarity less the sentences' hubness (CSLS), or plain cosine
+
+    def without(self, signal: str) -> "Evidence":
+        """The same evidence with one signal left out ("margin": plain cosine instead)."""
+        return replace(self, margin=False) if signal == "margin" else replace(self, **{signal: 0.0})
+
+
+@functools.cache
+def fitted() -> Evidence:
+    """The evidence weights fitted by bench/fit.py (data/evidence.json)."""
+    data = json.loads((resources.files("aligner") / "data" / "evidence.json").read_text(encoding="utf-8"))
+    return Evidence(**data["weights"])
 
 
 @dataclass(frozen=True)
@@ -75,41 +103,44 @@ def anchor_score(z: Side, a: Side) -> float:
     return anchor_log_odds(shared_weight(z, a), z.mass + a.mass, name_conflict(z, a))
 
 
-def pair_score(z: Side, a: Side, model: LengthModel) -> float:
-    """Evidence that a Chinese and an Arabic side translate each other."""
-    return LENGTH_BONUS + length_logprob(z.length, a.length, model) + anchor_score(z, a)
-
-
-def bead_parts(shape: tuple[int, int], z: Side, a: Side, model: LengthModel) -> tuple[float, ...]:
+def bead_parts(shape: tuple[int, int], z: Side, a: Side, model: LengthModel, margin: bool = True) -> tuple[float, ...]:
     """The parts bead_total adds up, for a bead with two sides: shape prior, pieces glued
     at open ends, list entries merged (entries pair one to one), length log-probability,
-    shared anchor weight, the sides' anchor mass, name-conflict penalty."""
+    shared anchor weight, the sides' anchor mass, name-conflict penalty, and the sides'
+    similarity of meaning (with a margin, or plain cosine)."""
     merged_entries = max(0, z.entries - 1) + max(0, a.entries - 1)
+    hubs = (z.hub / z.count, a.hub / a.count) if margin and z.count and a.count else (0.0, 0.0)
     return (SHAPE.get(shape, -math.inf), z.open_ends + a.open_ends, merged_entries,
-            length_logprob(z.length, a.length, model), shared_weight(z, a), z.mass + a.mass, name_conflict(z, a))
+            length_logprob(z.length, a.length, model), shared_weight(z, a), z.mass + a.mass, name_conflict(z, a),
+            similarity(z.meaning, a.meaning, *hubs) if z.meaning is not None and a.meaning is not None else 0.0)
 
 
-def bead_total(prior, glue_ends, merged_entries, length, shared, mass, conflict):
+def bead_total(evidence: Evidence, prior, glue_ends, merged_entries, length, shared, mass, conflict, meaning):
     """A bead's score from its parts (floats, or numpy arrays for many beads at once)."""
-    pair = LENGTH_BONUS + length + anchor_log_odds(shared, mass, conflict)
+    pair = (evidence.bias + evidence.length * length + evidence.anchors * anchor_log_odds(shared, mass, conflict)
+            + evidence.meaning * meaning)
     return prior + glue_ends * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair
 
 
-def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: LengthModel) -> float:
+def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: LengthModel,
+               evidence: Evidence | None = None) -> float:
     """Score of a bead of a given shape (n_zh, n_ar); a side is None when empty."""
     if z is None or a is None:
         return -SKIP * (shape[0] + shape[1])
-    return bead_total(*bead_parts(shape, z, a, model))
+    evidence = evidence or fitted()
+    return bead_total(evidence, *bead_parts(shape, z, a, model, evidence.margin))
 
 
-def growth_bound(parts: tuple[float, ...], added_mass: float, added_shared: float) -> float:
+def growth_bound(evidence: Evidence, parts: tuple[float, ...], added_mass: float, added_shared: float) -> float:
     """An upper bound on how much a bead's score can rise when one more piece, of anchor
     mass `added_mass` and adding at most `added_shared` to the shared anchor weight
     (cues.shared_gain), joins one side: the shape prior at its best, one more open end
-    glued, a perfect length, no name conflict, and the anchors exactly."""
-    prior, _, _, length, shared, mass, conflict = parts
+    glued, a perfect length, no name conflict, the anchors exactly, and a perfect
+    similarity (a cosine of 1, hubness being never below 0)."""
+    prior, _, _, length, shared, mass, conflict, meaning = parts
     anchors = anchor_log_odds(shared + added_shared, mass + added_mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
-    return max(SHAPE.values()) - prior + OPEN_END_GLUE - length + conflict + anchors
+    return (max(SHAPE.values()) - prior + OPEN_END_GLUE + evidence.length * -length
+            + evidence.anchors * (conflict + anchors) + evidence.meaning * (1.0 - meaning))
 
 
 def confidence(score: float) -> float:

@@ -100,6 +100,9 @@ class Side:
     length: int
     open_ends: int = 0  # fragments ending mid-sentence glued to what follows inside the side
     entries: int = 0  # list entries in the side (each names its own state)
+    meaning: object = None  # the sum of its segments' sentence vectors (numpy), when embedded
+    hub: float = 0.0  # the sum of its segments' hubness (embed.hubness)
+    count: int = 0  # the segments summed in `meaning` and `hub`
 
 
 def side(feats: list[Features], weights: Weights) -> Side:
@@ -122,8 +125,10 @@ def combine(parts: list[Side]) -> Side:
     for p in parts[1:]:
         for a, v in p.vector.items():
             vector[a] = vector.get(a, 0.0) + v
+    meanings = [p.meaning for p in parts if p.meaning is not None]
     return Side(vector, sum(p.mass for p in parts), frozenset().union(*(p.names for p in parts)),
-                sum(p.length for p in parts), 0, sum(p.entries for p in parts))
+                sum(p.length for p in parts), 0, sum(p.entries for p in parts),
+                sum(meanings[1:], meanings[0]) if meanings else None, sum(p.hub for p in parts), sum(p.count for p in parts))
 
 
 def shared_weight(z: Side, a: Side) -> float:

@@ -229,15 +229,20 @@ def read_rows(path: Path | str, text: str | None = None) -> list[tuple[str, list
     return rows
 
 
-@functools.cache
-def load(extra: tuple[str, ...] = ()) -> Lexicon:
-    """The bundled lexicon and glossary, plus any user files; built once per process."""
+def bundled(names: tuple[str, ...] = ("lexicon.tsv", "glossary.tsv"), extra: tuple[str, ...] = ()) -> Lexicon:
+    """A lexicon of the named bundled files (the ablation leaves one out) plus any user files."""
     data = resources.files("aligner") / "data"
     rows = []
-    for name in ("lexicon.tsv", "glossary.tsv"):
+    for name in names:
         f = data / name
         if f.is_file():
             rows += read_rows(name, f.read_text(encoding="utf-8"))
     for path in extra:
         rows += read_rows(path)
     return Lexicon(rows)
+
+
+@functools.cache
+def load(extra: tuple[str, ...] = ()) -> Lexicon:
+    """The bundled lexicon and glossary, plus any user files; built once per process."""
+    return bundled(extra=extra)

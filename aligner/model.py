@@ -72,6 +72,7 @@ class Bead:
     speaker_zh: str = ""
     speaker_ar: str = ""
     moved: bool = False
+    evidence: tuple = ()  # what its score was read from (aligner.calibrate.features)
 
     @property
     def type(self) -> str:

@@ -4,8 +4,9 @@ After the monotone pass, weak beads are dissolved and every segment left
 unaligned becomes an orphan. Orphans form runs (maximal stretches of adjacent
 orphans, in each language's source order). Runs of one language are matched
 with runs of the other anywhere in the document by local alignment, best
-match first; candidates come from an index of the runs' anchors, so the work
-stays near-linear. A run may match only in part: what is left forms new runs.
+match first; the candidates of a run are those in the same place and those
+holding the sentences closest to its own in meaning (sentence vectors with a
+margin), sought within a window, so the work stays near-linear. A run may match only in part: what is left forms new runs.
 Then fragments cut at a page break are glued to the bead whose side ends
 mid-sentence, when that makes the bead a better translation. Lists come out
 as sets for free: each entry is a run of one that meets its partner by name.
@@ -27,9 +28,9 @@ from .model import Bead, Segment
 DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
 PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
 IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
-CANDIDATES = 4  # runs of the other language tried per run
-QUERY_ANCHORS = 12  # a run looks for partners through its strongest anchors only
-POSTINGS = 200  # anchors found in more runs than this are not used to find partners
+CANDIDATES = 4  # runs of the other language tried per run, besides those in the same place
+MEANING_WINDOW = 1_000  # segments either side of a run's proportional place searched for its meaning
+MEANING_DISTANCE = 0.05  # similarity given up per unit of distance penalty when shortlisting by meaning
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
 CONSIDER_BATCH = 256  # candidate pairs scored together (memory holds their tables)
@@ -46,33 +47,36 @@ _ROUNDING = 1e-9  # margin for float rounding when a bound rules a candidate out
 
 
 class _Runs:
-    """The live orphan runs of one language, with an anchor index over them."""
+    """The live orphan runs of one language, where they sit, and the run each orphan segment is in."""
 
-    def __init__(self, ctx, lang: str):
+    def __init__(self, ctx, lang: str, orphans: list[Segment]):
         self.ctx, self.lang = ctx, lang
+        self.doc = ctx.zh if lang == "zh" else ctx.ar
         self.runs: dict[int, list[Segment]] = {}
-        self.index: dict[str, set[int]] = defaultdict(set)
         self.slots: dict[int, tuple[int, int]] = {}
         self.by_neighbour: dict[tuple[int, int], set[int]] = defaultdict(set)  # (before|after, bead) -> runs
+        self.orphans = sorted(s.index for s in orphans)  # every segment that may be in a run, in source order
+        self.run_of: dict[int, int] = {}  # segment index -> its live run
 
     def add(self, rid: int, segs: list[Segment], slot: tuple[int, int]) -> None:
         self.runs[rid], self.slots[rid] = segs, slot
         for key in enumerate(slot):
             if key[1] >= 0:
                 self.by_neighbour[key].add(rid)
-        for a in self.anchors(segs):
-            self.index[a].add(rid)
+        self.run_of.update((s.index, rid) for s in segs)
 
     def remove(self, rid: int) -> None:
-        for a in self.anchors(self.runs[rid]):
-            self.index[a].discard(rid)
         for key in enumerate(self.slots[rid]):
             self.by_neighbour[key].discard(rid)
+        for s in self.runs[rid]:
+            del self.run_of[s.index]
         del self.runs[rid], self.slots[rid]
 
-    def anchors(self, segs: list[Segment]) -> set[str]:
-        doc = self.ctx.zh if self.lang == "zh" else self.ctx.ar
-        return {a for s in segs for a in doc.feats[s.index].anchors}
+    def near(self, position: float) -> list[int]:
+        """The live orphan segments within MEANING_WINDOW segments of a position."""
+        lo = bisect_left(self.orphans, position - MEANING_WINDOW)
+        hi = bisect_left(self.orphans, position + MEANING_WINDOW + 1)
+        return [i for i in self.orphans[lo:hi] if i in self.run_of]
 
 
 def _runs_of(orphans: list[Segment]) -> list[list[Segment]]:
@@ -162,7 +166,7 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         before, after = _slot(run, anchored)
         return (bead_of.get(before, -1), bead_of.get(after, -1))
 
-    zh_runs, ar_runs = _Runs(ctx, "zh"), _Runs(ctx, "ar")
+    zh_runs, ar_runs = _Runs(ctx, "zh", zh_orphans), _Runs(ctx, "ar", ar_orphans)
     ids = itertools.count()
     for run in _runs_of(zh_orphans):
         zh_runs.add(next(ids), run, slot(run, anchored_zh, bead_of_zh))
@@ -208,25 +212,30 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
             yield pair, *best_local_path(len(zs), len(as_), tables)
 
     def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:
-        """The runs of the other language sharing most anchor weight, less a penalty for distance."""
-        weight: dict[int, float] = defaultdict(float)
-        strongest = sorted(mine.anchors(mine.runs[rid]), key=lambda a: (-ctx.weights[a], a))[:QUERY_ANCHORS]
-        for a in strongest:  # a bounded query keeps the search near-linear in long documents
-            postings = other.index.get(a, ())
-            if len(postings) > POSTINGS:
-                continue  # an anchor in so many runs says little about where this one belongs
-            w = ctx.weights[a]
-            for oid in postings:
-                weight[oid] += w
-        # the runs with the most weight, and all those tied with the last of them: the nearest wins a tie
-        top = heapq.nlargest(4 * CANDIDATES, weight.values())
-        shortlist = {oid: w for oid, w in weight.items() if w >= top[-1]} if top else {}
-        for oid in shortlist:
-            shortlist[oid] -= displacement(rid, oid) if mine is zh_runs else displacement(oid, rid)
-        for key in enumerate(mine.slots[rid]):  # the runs in the same place are always tried
-            for oid in other.by_neighbour.get(key, ()):
-                shortlist[oid] = shortlist.get(oid, 0.0) + 1e6
-        return [oid for oid, _ in sorted(shortlist.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]]
+        """The runs of the other language in the same place (always tried), and those closest
+        in meaning (by_meaning)."""
+        same_place = sorted({oid for key in enumerate(mine.slots[rid]) for oid in other.by_neighbour.get(key, ())})
+        return list(dict.fromkeys(same_place + by_meaning(rid, mine, other)))
+
+    def by_meaning(rid: int, mine: _Runs, other: _Runs) -> list[int]:
+        """The runs of the other language holding the sentences closest in meaning to one of
+        this run's (margin similarity), less a penalty for distance in the document."""
+        segs = mine.runs[rid]
+        centre = segs[0].index * len(other.doc.segments) / max(1, len(mine.doc.segments))
+        near = other.near(centre)
+        if not near:
+            return []
+        mine_idx = [s.index for s in segs]
+        sims = mine.doc.vectors[mine_idx] @ other.doc.vectors[near].T
+        sims -= (ctx.hubness[mine.lang][mine_idx][:, None] + ctx.hubness[other.lang][near][None, :]) / 2
+        best: dict[int, float] = {}
+        for i, sim in zip(near, sims.max(axis=0).tolist()):
+            oid = other.run_of[i]
+            if sim > best.get(oid, -9.0):
+                best[oid] = sim
+        for oid in best:
+            best[oid] -= MEANING_DISTANCE * (displacement(rid, oid) if mine is zh_runs else displacement(oid, rid))
+        return [oid for oid, _ in sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]]
 
     def pairs_of(rid: int, lang: str) -> list[tuple[int, int]]:
         """(Chinese run, Arabic run) pairs of a run and its candidates."""
@@ -311,7 +320,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                 if not b[1 - side] or (active is not None and k not in active):
                     continue  # an unchanged bead has no option left: its tails were taken or too weak
                 parts = ctx.parts(*b)
-                base = costs.bead_total(*parts)
+                base = costs.bead_total(ctx.evidence, *parts)
                 same_side, other_side = ctx.side(lang, b[side]), ctx.side(other, b[1 - side])
                 for pos, h in enumerate(b[side]):
                     if not h.open_end:
@@ -321,7 +330,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                     for t in by_line[lo:hi]:  # a continuation lies within a few pages
                         bonus = SKIP + (JOINT_PRIOR if t.index == h.index + 1 else 0.0)
                         tail = ctx.single(lang, t)
-                        bound = costs.growth_bound(parts, tail.mass, shared_gain(tail, same_side, other_side))
+                        bound = costs.growth_bound(ctx.evidence, parts, tail.mass, shared_gain(tail, same_side, other_side))
                         if bound + bonus - distance_penalty(h.lines[-1], t.lines[0]) <= REJOIN_GAIN - _ROUNDING:
                             continue  # cannot gain enough: skip scoring it
                         grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
@@ -390,7 +399,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | N
     where = sorted((min(s.lines[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
     lines = [w[0] for w in where]
     parts = [ctx.parts(*b) for b in beads]
-    scores = [costs.bead_total(*p) for p in parts]
+    scores = [costs.bead_total(ctx.evidence, *p) for p in parts]
     sides: dict[int, tuple] = {}  # bead -> its (same, other) sides, when first needed
     moves = []
     for k, b in enumerate(beads):
@@ -408,7 +417,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | N
                     continue
                 if d not in sides:
                     sides[d] = (ctx.side(lang, beads[d][side]), ctx.side(other, beads[d][1 - side]))
-                bound = costs.growth_bound(parts[d], piece.mass, shared_gain(piece, *sides[d]))
+                bound = costs.growth_bound(ctx.evidence, parts[d], piece.mass, shared_gain(piece, *sides[d]))
                 if bound - loss <= SWAP_GAIN - _ROUNDING:
                     continue  # cannot gain enough: skip scoring it
                 grown = sorted(beads[d][side] + [p], key=lambda s: s.index)

@@ -53,6 +53,8 @@ class SegmentTable:
         self.entries = np.array([one.entries for one in sides], dtype=float)
         self.named = np.array([bool(one.names) for one in sides], dtype=float)
         self.open_end = np.array([s.open_end for s in doc.segments], dtype=float)
+        self.vectors = doc.vectors
+        self.hub = ctx.hubness[lang].astype(float) if ctx.evidence.margin else np.zeros(len(doc.segments))
 
 
 class ScoringSide:
@@ -82,6 +84,10 @@ class ScoringSide:
         self._open_each = open_end if len(idx) else np.zeros(1)
         self._named = _cumulative(table.named[idx])
         self._chains = _cumulative(np.array(new_chain))
+        self._hub = _cumulative(table.hub[idx])
+        self._pieces = np.arange(len(idx) + 1, dtype=float)
+        self.vectors = np.zeros((len(idx) + 1, table.vectors.shape[1]))  # running sums of the pieces' sentence vectors
+        np.cumsum(table.vectors[idx], axis=0, dtype=float, out=self.vectors[1:])
 
     def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
         """Length, mass, entries, open ends inside, sentence count and whether it names
@@ -95,6 +101,7 @@ class ScoringSide:
             "open": self._open[s1] - self._open[s0] - self._open_each[s1 - 1],
             "shape": shape.astype(int),
             "named": self._named[s1] - self._named[s0] > 0,
+            "hub": (self._hub[s1] - self._hub[s0]) / np.maximum(self._pieces[s1] - self._pieces[s0], 1),
         }
 
 
@@ -146,10 +153,14 @@ def _common(zh_ids: list[np.ndarray], ar_ids: list[np.ndarray]) -> np.ndarray:
 
 def _span_pair_matrices(z: ScoringSide, a: ScoringSide, zrange: tuple[int, int], arange: tuple[int, int]):
     """For the spans of 1..SPAN Chinese units starting in zrange and of 1..SPAN Arabic units
-    starting in arange: the shared anchor weight, and the number of states and bodies both
-    name, of every pair. Row (k - 1) * rows + r stands for the span of k units starting at
-    zrange[0] + r, column likewise; spans running past the range are zeros."""
+    starting in arange: the shared anchor weight, the number of states and bodies both
+    name, and the cosine of the spans' summed sentence vectors, of every pair. Row
+    (k - 1) * rows + r stands for the span of k units starting at zrange[0] + r, column
+    likewise; spans running past the range are zeros."""
     (zlo, zhi), (alo, ahi) = zrange, arange
+    zv = _all_spans(z.vectors[z.starts[zlo:zhi + 1]])
+    av = _all_spans(a.vectors[a.starts[alo:ahi + 1]])
+    cosine = _unit_rows(zv) @ _unit_rows(av).T
     keys = _common(z.anchors[zlo:zhi], a.anchors[alo:ahi])
     names = _common(z.names[zlo:zhi], a.names[alo:ahi])
     shared = np.zeros((SPAN * (zhi - zlo), SPAN * (ahi - alo)))
@@ -162,7 +173,13 @@ def _span_pair_matrices(z: ScoringSide, a: ScoringSide, zrange: tuple[int, int],
         zn = _all_spans(_cumulative_counts(z.names, None, names, zlo, zhi))
         an = _all_spans(_cumulative_counts(a.names, None, names, alo, ahi))
         common = (zn > 0) * 1.0 @ (an > 0).T
-    return shared, common
+    return shared, common, cosine
+
+
+def _unit_rows(rows: np.ndarray) -> np.ndarray:
+    """The rows scaled to length 1 (rows of zeros stay zeros)."""
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms > 0, norms, 1.0)
 
 
 def _all_spans(cum: np.ndarray) -> np.ndarray:
@@ -189,15 +206,16 @@ def _score_cells(ctx, z: ScoringSide, a: ScoringSide, rows: np.ndarray, cols: np
         zlo, zhi = max(0, int(rows.min()) - SPAN), int(rows.max())  # the units the beads' spans may cover
         alo, ahi = max(0, int(cols.min()) - SPAN), int(cols.max())
         zi, aj, dz, da = i[ok] - dz[ok], j[ok] - da[ok], dz[ok], da[ok]
-        shared, common = _span_pair_matrices(z, a, (zlo, zhi), (alo, ahi))
+        shared, common, cosine = _span_pair_matrices(z, a, (zlo, zhi), (alo, ahi))
         zrow, acol = (dz - 1) * (zhi - zlo) + zi - zlo, (da - 1) * (ahi - alo) + aj - alo
         zs, as_ = z.spans(zi, dz), a.spans(aj, da)
         conflict = name_conflicts(zs["named"] & as_["named"], common[zrow, acol] > 0,
                                         (zs["entries"] == 1) & (as_["entries"] == 1))
         merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
         length = length_logprobs(zs["length"], as_["length"], ctx.model)
-        out[ok] = costs.bead_total(_priors()[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged, length,
-                                   shared[zrow, acol], zs["mass"] + as_["mass"], conflict)
+        meaning = cosine[zrow, acol] - (zs["hub"] + as_["hub"]) / 2
+        out[ok] = costs.bead_total(ctx.evidence, _priors()[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged,
+                                   length, shared[zrow, acol], zs["mass"] + as_["mass"], conflict, meaning)
     return out.reshape(len(TWO_SIDED), size)
 
 

@@ -49,7 +49,8 @@ def test_band_scorer_matches_bead_score_on_every_cell(context, by_pieces):
                     expected = -costs.SKIP * (dz + da)
                 else:
                     shape = (len(chains(zs)), len(chains(as_))) if by_pieces else (dz, da)
-                    expected = costs.bead_score(shape, context.side("zh", zs), context.side("ar", as_), context.model)
+                    expected = costs.bead_score(shape, context.side("zh", zs), context.side("ar", as_), context.model,
+                                               context.evidence)
                 got = fast[dz, da][offsets[i] + j - lo]
                 assert got == expected if math.isinf(expected) else got == pytest.approx(expected, abs=1e-6)
                 checked += 1
@@ -93,7 +94,7 @@ def test_growth_bound_is_never_below_the_real_gain(context, sample_alignment, la
     for k, b in enumerate(beads):
         same, rest = (b.zh, b.ar) if lang == "zh" else (b.ar, b.zh)
         parts = context.parts(b.zh, b.ar)
-        before = costs.bead_total(*parts)
+        before = costs.bead_total(context.evidence, *parts)
         same_side, other_side = context.side(lang, same), context.side(other, rest)
         for near in beads[max(0, k - 3):k + 4]:
             for p in (near.zh if lang == "zh" else near.ar):
@@ -102,7 +103,7 @@ def test_growth_bound_is_never_below_the_real_gain(context, sample_alignment, la
                 grown = sorted([*same, p], key=lambda s: s.index)
                 after = context.score(grown, b.ar) if lang == "zh" else context.score(b.zh, grown)
                 piece = context.single(lang, p)
-                bound = costs.growth_bound(parts, piece.mass, shared_gain(piece, same_side, other_side))
+                bound = costs.growth_bound(context.evidence, parts, piece.mass, shared_gain(piece, same_side, other_side))
                 assert after - before <= bound + 1e-9, (k, p.index)
                 checked += 1
     assert checked > 1000
