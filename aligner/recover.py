@@ -80,12 +80,14 @@ class _Runs:
 
 
 def _runs_of(orphans: list[Segment]) -> list[list[Segment]]:
-    """Maximal stretches of orphans adjacent in source order (indices consecutive),
-    cut where a line stopping mid-sentence was glued to the next: after a
-    displaced break the next line may belong anywhere."""
+    """Maximal stretches of orphans adjacent in source order (indices consecutive) within one
+    paragraph (source line), cut where a line stopping mid-sentence was glued to the next:
+    a converter displaces whole paragraphs, and after a displaced break the next line may
+    belong anywhere. Paragraph by paragraph, a generic sentence ("I thank the President")
+    is placed with the rest of its paragraph, not with its twin in the same place."""
     out: list[list[Segment]] = []
     for s in sorted(orphans, key=lambda s: s.index):
-        if out and s.index == out[-1][-1].index + 1 and not out[-1][-1].open_end:
+        if out and s.index == out[-1][-1].index + 1 and not out[-1][-1].open_end and s.lines[0] == out[-1][-1].lines[-1]:
             out[-1].append(s)
         else:
             out.append([s])
