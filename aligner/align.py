@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import calibrate, costs, embed
 from .background import Background
@@ -45,7 +45,7 @@ class Document:
     segments: list[Segment]
     feats: list[Features]
     turns: list[Turn]
-    vectors: object  # numpy array: each segment's sentence vector (embed.embed)
+    vectors: object = field(compare=False)  # numpy array: each segment's sentence vector (embed.embed)
 
 
 def prepare(text: str, lang: str, lexicon: Lexicon) -> Document:

@@ -455,7 +455,7 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair 
             moves = moves_in(recs, result)
             atomic_write(paths[MOVES], lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
         entry["output_sha256"] = {str(p): file_sha256(p) for p in paths.values()}
-        s = result.summary()
+        s = result.summary([r["score"] for r in recs])
         entry.update(status="ok", beads=s["beads"], written=len(recs), moved=s["moved"], mean_score=s["mean_score"],
                      unaligned={"zh": s["unaligned_zh"], "ar": s["unaligned_ar"]})
     except Mismatch as e:

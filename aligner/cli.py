@@ -186,7 +186,7 @@ def align(
             atomic_write(report, lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
     if not quiet:
         filtered = writing.min_score is not None or writing.drop_unaligned
-        _print_summary(result.summary(), len(recs) if filtered else None, encodings)
+        _print_summary(result.summary([r["score"] for r in recs]), len(recs) if filtered else None, encodings)
     for warning in warnings:  # about the written output: shown under -q too
         _warn(warning)
 

@@ -105,11 +105,14 @@ class Alignment:
     turns_aligned: int
     moves: list[dict] = field(default_factory=list)
 
-    def summary(self) -> dict:
+    def summary(self, written_scores: list[float] | None = None) -> dict:
+        """Counts of the alignment; the mean score is over the scores of the beads written (all
+        by default; after --min-score or --drop-unaligned, those kept). Every bead's score is a
+        probability (one-sided: that the sentence has no counterpart), so all of them count."""
         by_type: dict[str, int] = {}
         for b in self.beads:
             by_type[b.type] = by_type.get(b.type, 0) + 1
-        linked = [b for b in self.beads if b.zh and b.ar]
+        scored = [b.score for b in self.beads] if written_scores is None else written_scores
         return {
             "turns_zh": self.turns_zh,
             "turns_ar": self.turns_ar,
@@ -119,7 +122,7 @@ class Alignment:
             "unaligned_zh": sum(len(b.zh) for b in self.beads if not b.ar),
             "unaligned_ar": sum(len(b.ar) for b in self.beads if not b.zh),
             "moved": len(self.moves),
-            "mean_score": round(sum(b.score for b in linked) / len(linked), 4) if linked else 0.0,
+            "mean_score": round(sum(scored) / len(scored), 4) if scored else 0.0,
         }
 
 

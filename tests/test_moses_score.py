@@ -124,10 +124,14 @@ def test_min_score_keeps_beads_at_or_above(pair, tmp_path, all_beads):
     assert len(kept) < len(all_beads)
 
 
-def test_min_score_above_zero_drops_one_sided_beads(pair, tmp_path, all_beads):
-    assert any(not (r["zh"] and r["ar"]) for r in all_beads)
-    run("align", *pair, "-o", tmp_path / "kept.jsonl", "-q", "--min-score", "0.0001")
-    assert read_jsonl(tmp_path / "kept.jsonl") == [r for r in all_beads if r["zh"] and r["ar"]]
+def test_min_score_keeps_a_sentence_that_has_no_counterpart(pair, tmp_path, all_beads):
+    """A one-sided bead's score is the probability that its sentence has no counterpart: the
+    Chinese sentence added to this pair (no Arabic) is kept by --min-score 0.5 like the sure beads."""
+    added = [r for r in all_beads if r["zh"].startswith("此外，委员会还审议了")]
+    assert [r["type"] for r in added] == ["1-0"] and added[0]["score"] >= 0.5
+    run("align", *pair, "-o", tmp_path / "kept.jsonl", "-q", "--min-score", "0.5")
+    kept = read_jsonl(tmp_path / "kept.jsonl")
+    assert kept == [r for r in all_beads if r["score"] >= 0.5] and added[0] in kept
 
 
 def test_min_score_out_of_range(pair, tmp_path):

@@ -1,0 +1,76 @@
+"""Bead scores are probabilities of being exactly right (aligner.calibrate), fitted on one part of
+the gold and checked on another."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import AR_PATH, ZH_PATH
+from gold import EVAL_DIR
+from typer.testing import CliRunner
+
+from aligner import calibrate
+from aligner.cli import app
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def test_expected_calibration_error_of_known_cases():
+    p = np.array([0.9] * 10 + [0.1] * 10)
+    right = np.array([1.0] * 9 + [0.0] + [0.0] * 9 + [1.0])
+    assert calibrate.expected_calibration_error(p, right) == pytest.approx(0.0)
+    assert calibrate.expected_calibration_error(p, 1 - right) == pytest.approx(0.8)
+
+
+def test_logistic_fit_recovers_known_weights():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4000, 2))
+    p = 1 / (1 + np.exp(-(1.5 * x[:, 0] - 2.0 * x[:, 1] + 0.5)))
+    y = (rng.random(4000) < p).astype(float)
+    beta = calibrate.logistic(x, y)
+    assert beta == pytest.approx([1.5, -2.0, 0.5], abs=0.2)
+
+
+def test_probability_rises_with_the_bead_score():
+    cal = calibrate.fitted()
+    scores = [cal.probability((1.0, s, 0.3, 0.0)) for s in (-2.0, 0.0, 2.0, 5.0, 10.0)]
+    assert scores == sorted(scores) and scores[0] < scores[-1]
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    """The sample's beads in the dev gold's scope, labelled exact or not by the reference scorer's rules."""
+    if not EVAL_DIR.exists():
+        pytest.skip(f"shared evaluation data absent: {EVAL_DIR}")
+    sys.path.insert(0, str(BENCH))
+    import fit
+    import golddocs
+
+    from aligner import costs
+    return fit.labelled_beads(golddocs.meeting(ZH_PATH, AR_PATH), "0-213", costs.fitted())
+
+
+def test_calibration_holds_on_beads_left_out_of_its_fit(labelled):
+    """Fitted on every other bead of the dev gold, the probabilities of the remaining beads are
+    close to how often they are exact."""
+    fitted_on, held_out = labelled[0::2], labelled[1::2]
+    cal = calibrate.fit(fitted_on)
+    p = np.array([cal.probability(f) for f, _ in held_out])
+    y = np.array([label for _, label in held_out])
+    assert len(held_out) > 100
+    assert calibrate.expected_calibration_error(p, y) <= 0.08
+    assert y[p >= 0.9].mean() >= 0.95
+
+
+def test_summary_mean_score_is_over_the_beads_written(tmp_path):
+    """With --min-score 0.9 only beads at 0.9 or above are written, so their mean is at least 0.9."""
+    out = tmp_path / "out.tsv"
+    done = CliRunner().invoke(app, ["align", str(ZH_PATH), str(AR_PATH), "-o", str(out), "--min-score", "0.9"])
+    assert done.exit_code == 0, done.output
+    mean = float(re.search(r"mean score\s+([0-9.]+)", done.output).group(1))
+    scores = [float(line.split("\t")[2]) for line in out.read_text(encoding="utf-8").splitlines()[1:]]
+    assert min(scores) >= 0.9
+    assert mean == pytest.approx(sum(scores) / len(scores), abs=1e-3)
