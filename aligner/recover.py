@@ -87,7 +87,7 @@ def _runs_of(orphans: list[Segment]) -> list[list[Segment]]:
     is placed with the rest of its paragraph, not with its twin in the same place."""
     out: list[list[Segment]] = []
     for s in sorted(orphans, key=lambda s: s.index):
-        if out and s.index == out[-1][-1].index + 1 and not out[-1][-1].open_end and s.lines[0] == out[-1][-1].lines[-1]:
+        if out and s.index == out[-1][-1].index + 1 and not out[-1][-1].open_end:
             out[-1].append(s)
         else:
             out.append([s])
@@ -382,10 +382,10 @@ def _swap_joint_pieces(ctx, pairs):
 
 
 def _joint_piece(p: Segment, segs: list[Segment]) -> bool:
-    """A piece at a break: it stops mid-sentence, or opens a line after one that did
-    (whether or not the segmenter glued the two)."""
-    before = p.index > 0 and segs[p.index - 1].open_end and segs[p.index - 1].lines[-1] != p.lines[0]
-    return p.open_end or before
+    """A piece at a break: it stops mid-sentence, or opens a line (whether or not the line
+    before stopped mid-sentence: the sentence it continues may have been displaced, so
+    that the line before it in the file ends a sentence of its own)."""
+    return p.open_end or (p.index > 0 and segs[p.index - 1].lines[-1] != p.lines[0])
 
 
 def _with_side(bead, side: int, segs: list[Segment]):
