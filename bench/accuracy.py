@@ -26,6 +26,7 @@ import aligner  # noqa: E402
 from aligner import costs  # noqa: E402
 from aligner.align import align_documents, prepare_pair  # noqa: E402
 from aligner.lexicon import bundled, load  # noqa: E402
+from aligner.records import records  # noqa: E402
 from aligner.write import write_jsonl  # noqa: E402
 
 ROOT = golddocs.ROOT
@@ -48,7 +49,7 @@ def score(doc: golddocs.GoldDoc, only: str | None, beads, folder: Path) -> dict:
     zh, ar = doc.write(folder)
     pred = folder / "pred.jsonl"
     with open(pred, "w", encoding="utf-8") as f:
-        write_jsonl(beads, f)
+        write_jsonl(records(beads), f)
     cmd = [sys.executable, str(golddocs.EVAL / "score.py"), "--gold-dir", str(folder), "--zh-src", str(zh),
            "--ar-src", str(ar), "--pred-jsonl", str(pred), "--json"] + (["--only-zh", only] if only else [])
     return json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
