@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from importlib import resources
 
-from .cues import Side, shared_weight
+from .cues import Side, shared_gain, shared_weight
 from .embed import similarity
 
 # Tuned on the S/PV.7050 dev gold; tests/test_numbers_anchors.py checks their behaviour.
@@ -131,16 +131,21 @@ def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: Le
     return bead_total(evidence, *bead_parts(shape, z, a, model, evidence.margin))
 
 
-def growth_bound(evidence: Evidence, parts: tuple[float, ...], added_mass: float, added_shared: float) -> float:
-    """An upper bound on how much a bead's score can rise when one more piece, of anchor
-    mass `added_mass` and adding at most `added_shared` to the shared anchor weight
-    (cues.shared_gain), joins one side: the shape prior at its best, one more open end
-    glued, a perfect length, no name conflict, the anchors exactly, and a perfect
-    similarity (a cosine of 1, hubness being never below 0)."""
+def growth_bound(evidence: Evidence, parts: tuple[float, ...], piece: Side, same: Side, other: Side) -> float:
+    """An upper bound on how much a bead's score can rise when `piece` joins its side `same`
+    (the other side being `other`): the shape prior at its best, one more open end glued,
+    a perfect length, no name conflict, the anchors exactly (cues.shared_gain), and the
+    similarity of meaning exactly (a few dot products)."""
     prior, _, _, length, shared, mass, conflict, meaning = parts
-    anchors = anchor_log_odds(shared + added_shared, mass + added_mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
+    added = shared_gain(piece, same, other)
+    anchors = anchor_log_odds(shared + added, mass + piece.mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
+    grown = meaning
+    if evidence.meaning and piece.meaning is not None and same.meaning is not None and other.meaning is not None:
+        count = same.count + piece.count
+        hubs = ((same.hub + piece.hub) / count, other.hub / other.count) if evidence.margin and count and other.count else (0.0, 0.0)
+        grown = similarity(same.meaning + piece.meaning, other.meaning, *hubs)
     return (max(SHAPE.values()) - prior + OPEN_END_GLUE + evidence.length * -length
-            + evidence.anchors * (conflict + anchors) + evidence.meaning * (1.0 - meaning))
+            + evidence.anchors * (conflict + anchors) + evidence.meaning * (grown - meaning))
 
 
 def confidence(score: float) -> float:

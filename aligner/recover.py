@@ -21,7 +21,6 @@ from collections import defaultdict
 
 from . import costs
 from .costs import SKIP
-from .cues import shared_gain
 from .dp import best_local_path, full_limits
 from .model import Bead, Segment
 
@@ -332,7 +331,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                     for t in by_line[lo:hi]:  # a continuation lies within a few pages
                         bonus = SKIP + (JOINT_PRIOR if t.index == h.index + 1 else 0.0)
                         tail = ctx.single(lang, t)
-                        bound = costs.growth_bound(ctx.evidence, parts, tail.mass, shared_gain(tail, same_side, other_side))
+                        bound = costs.growth_bound(ctx.evidence, parts, tail, same_side, other_side)
                         if bound + bonus - distance_penalty(h.lines[-1], t.lines[0]) <= REJOIN_GAIN - _ROUNDING:
                             continue  # cannot gain enough: skip scoring it
                         grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
@@ -419,7 +418,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | N
                     continue
                 if d not in sides:
                     sides[d] = (ctx.side(lang, beads[d][side]), ctx.side(other, beads[d][1 - side]))
-                bound = costs.growth_bound(ctx.evidence, parts[d], piece.mass, shared_gain(piece, *sides[d]))
+                bound = costs.growth_bound(ctx.evidence, parts[d], piece, *sides[d])
                 if bound - loss <= SWAP_GAIN - _ROUNDING:
                     continue  # cannot gain enough: skip scoring it
                 grown = sorted(beads[d][side] + [p], key=lambda s: s.index)

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from aligner import costs
 from aligner.align import PairContext, chains, prepare
-from aligner.cues import shared_gain
 from aligner.dp import BEADS, band_limits, cell_offsets, full_limits
 from aligner.scoring import band_tables, length_logprobs
 
@@ -103,7 +102,7 @@ def test_growth_bound_is_never_below_the_real_gain(context, sample_alignment, la
                 grown = sorted([*same, p], key=lambda s: s.index)
                 after = context.score(grown, b.ar) if lang == "zh" else context.score(b.zh, grown)
                 piece = context.single(lang, p)
-                bound = costs.growth_bound(context.evidence, parts, piece.mass, shared_gain(piece, same_side, other_side))
+                bound = costs.growth_bound(context.evidence, parts, piece, same_side, other_side)
                 assert after - before <= bound + 1e-9, (k, p.index)
                 checked += 1
     assert checked > 1000
