@@ -98,7 +98,7 @@ class PairContext:
         if got is None:
             doc = self.zh if lang == "zh" else self.ar
             got = self._sides[lang][seg.index] = side([doc.feats[seg.index]], self.weights)
-            got.meaning, got.hub, got.count = doc.vectors[seg.index].astype(float), float(self.hubness[lang][seg.index]), 1
+            got.meaning, got.hub, got.count = doc.vectors[seg.index], float(self.hubness[lang][seg.index]), 1  # a view: no copy
         return got
 
     def scoring_side(self, lang: str, units: list[list[Segment]], by_chains: bool, remember: bool = True):

@@ -143,7 +143,7 @@ def growth_bound(evidence: Evidence, parts: tuple[float, ...], piece: Side, same
     if evidence.meaning and piece.meaning is not None and same.meaning is not None and other.meaning is not None:
         count = same.count + piece.count
         hubs = ((same.hub + piece.hub) / count, other.hub / other.count) if evidence.margin and count and other.count else (0.0, 0.0)
-        grown = similarity(same.meaning + piece.meaning, other.meaning, *hubs)
+        grown = similarity(same.meaning.astype(float) + piece.meaning, other.meaning, *hubs)
     return (max(SHAPE.values()) - prior + OPEN_END_GLUE + evidence.length * -length
             + evidence.anchors * (conflict + anchors) + evidence.meaning * (grown - meaning))
 

@@ -128,7 +128,8 @@ def combine(parts: list[Side]) -> Side:
     meanings = [p.meaning for p in parts if p.meaning is not None]
     return Side(vector, sum(p.mass for p in parts), frozenset().union(*(p.names for p in parts)),
                 sum(p.length for p in parts), 0, sum(p.entries for p in parts),
-                sum(meanings[1:], meanings[0]) if meanings else None, sum(p.hub for p in parts), sum(p.count for p in parts))
+                sum(meanings[1:], meanings[0].astype(float)) if meanings else None,  # summed in float64
+                sum(p.hub for p in parts), sum(p.count for p in parts))
 
 
 def shared_weight(z: Side, a: Side) -> float:

@@ -148,7 +148,8 @@ def neighbours(mine: np.ndarray, other: np.ndarray, k: int = NEIGHBOURS,
 
 def similarity(z_sum: np.ndarray, a_sum: np.ndarray, z_hub: float, a_hub: float) -> float:
     """Margin similarity of two bead sides, each a sum of its sentences' vectors, less the
-    mean hubness of each side's sentences (0 for plain cosine)."""
+    mean hubness of each side's sentences (0 for plain cosine). In float64, as the numpy scorer."""
+    z_sum, a_sum = z_sum.astype(float, copy=False), a_sum.astype(float, copy=False)
     zn, an = float(np.linalg.norm(z_sum)), float(np.linalg.norm(a_sum))
     if zn == 0 or an == 0:
         return 0.0

@@ -86,8 +86,16 @@ class ScoringSide:
         self._chains = _cumulative(np.array(new_chain))
         self._hub = _cumulative(table.hub[idx])
         self._pieces = np.arange(len(idx) + 1, dtype=float)
-        self.vectors = np.zeros((len(idx) + 1, table.vectors.shape[1]))  # running sums of the pieces' sentence vectors
-        np.cumsum(table.vectors[idx], axis=0, dtype=float, out=self.vectors[1:])
+        self._idx, self._vectors = idx, table.vectors  # sentence vectors are summed per block (see unit_vectors)
+
+    def unit_vectors(self, lo: int, hi: int) -> np.ndarray:
+        """Running sums of the sentence vectors of the pieces of units lo..hi-1 (row 0 zeros, row
+        r + 1 after unit lo + r): made for one block at a time, so that a side remembered by the
+        context holds no document-sized array."""
+        first, last = self.starts[lo], self.starts[hi]
+        sums = np.zeros((last - first + 1, self._vectors.shape[1]))
+        np.cumsum(self._vectors[self._idx[first:last]], axis=0, dtype=float, out=sums[1:])
+        return sums[self.starts[lo:hi + 1] - first]
 
     def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
         """Length, mass, entries, open ends inside, sentence count and whether it names
@@ -158,8 +166,8 @@ def _span_pair_matrices(z: ScoringSide, a: ScoringSide, zrange: tuple[int, int],
     (k - 1) * rows + r stands for the span of k units starting at zrange[0] + r, column
     likewise; spans running past the range are zeros."""
     (zlo, zhi), (alo, ahi) = zrange, arange
-    zv = _all_spans(z.vectors[z.starts[zlo:zhi + 1]])
-    av = _all_spans(a.vectors[a.starts[alo:ahi + 1]])
+    zv = _all_spans(z.unit_vectors(zlo, zhi))
+    av = _all_spans(a.unit_vectors(alo, ahi))
     cosine = _unit_rows(zv) @ _unit_rows(av).T
     keys = _common(z.anchors[zlo:zhi], a.anchors[alo:ahi])
     names = _common(z.names[zlo:zhi], a.names[alo:ahi])

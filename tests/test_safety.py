@@ -212,6 +212,7 @@ def test_a_signal_stops_the_batch_reaps_its_workers_and_writes_the_report(tmp_pa
     deadline = time.monotonic() + 300
     while not list(out.rglob("*.tsv")) and batch.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
+    time.sleep(1.5)  # the first pair's output is written: give its result time to reach the parent
     workers = _children(batch.pid)
     assert batch.poll() is None and workers, "the batch ended before it could be interrupted"
     batch.send_signal(signum)
