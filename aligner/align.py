@@ -11,9 +11,9 @@ from .cache import BoundedCache
 from .cues import Features, Side, Weights, combine, features, side
 from .dp import Tables, band_limits, best_path
 from .guard import check_pair
+from .layout import Reading, read
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn, same_sentence
-from .read import lines_of
 from .recover import mark_moves, reading_sort, recover_displaced
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, split_turns
@@ -46,18 +46,21 @@ class Document:
     feats: list[Features]
     turns: list[Turn]
     vectors: object = field(compare=False)  # numpy array: each segment's sentence vector (embed.embed)
+    reading: Reading  # what the reader made of the layout: dropped furniture, notes
 
 
 def prepare(text: str, lang: str, lexicon: Lexicon) -> Document:
-    """Clean, segment, extract features, split into turns, embed each segment once."""
+    """Read the layout, segment, extract features, split into turns, embed each segment once."""
     segs = []
-    for sentence in segment(lines_of(text), lang):
+    reading = read(text, lang)
+    for sentence in segment(reading, lang):
         for piece in split_at_joints(sentence, lang):
             piece.index, piece.chain = len(segs), sentence.index
             segs.append(piece)
     turns = split_turns(segs, lang)
     complete_affiliations(turns, lang, lexicon)
-    return Document(lang, segs, [features(s, lang, lexicon) for s in segs], turns, embed.embed([s.text for s in segs]))
+    vectors = embed.embed([s.text for s in segs])
+    return Document(lang, segs, [features(s, lang, lexicon) for s in segs], turns, vectors, reading)
 
 
 class PairContext:
@@ -242,8 +245,8 @@ def realign(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
 
 
 def _same_paragraph(first: Segment, second: Segment) -> bool:
-    """Consecutive in the source and sharing a line: sentences of one paragraph."""
-    return first.index + 1 == second.index and first.lines[-1] == second.lines[0]
+    """Consecutive in the source and sharing a paragraph."""
+    return first.index + 1 == second.index and first.place[-1] == second.place[0]
 
 
 def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
@@ -337,7 +340,8 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
         b.evidence = calibrate.features(ctx, b)
         b.score = round(calibration.probability(b.evidence), 4)
     matched = sum(1 for zi, ai in turn_pairs if zi and ai)
-    return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves)
+    dropped = {"zh": len(zh.reading.dropped), "ar": len(ar.reading.dropped)}
+    return Alignment(beads, len(zh.turns), len(ar.turns), matched, moves, dropped, zh.reading.notes + ar.reading.notes)
 
 
 def prepare_pair(zh_text: str, ar_text: str, lexicon: Lexicon, fork: bool = True,

@@ -73,9 +73,14 @@ def is_final(text: str) -> bool:
     return not t or t[-1] in _FINAL
 
 
+def holds_sentence(text: str) -> bool:
+    """Whether the text holds a finished sentence (or a clause ended by a semicolon)."""
+    return bool(_PROSE_MARKS.search(text))
+
+
 def is_prose(text: str) -> bool:
     """Running text rather than a title: holds a finished sentence or is long."""
-    return bool(_PROSE_MARKS.search(text)) or len(text) >= 100
+    return holds_sentence(text) or len(text) >= 100
 
 
 def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:

@@ -23,6 +23,8 @@ from . import __version__
 from .align import Progress
 from .errors import Mismatch, Swapped, WrongLanguage
 from .evaluate import evaluate, load_beads
+from .layout import explain as explain_reading
+from .layout import read as read_layout
 from .lexicon import load as load_lexicon
 from .options import DropUnaligned, Format, MinScore, OutputPath, Quiet, shared_options
 from .outputs import Output, check_outputs, check_writable
@@ -35,15 +37,14 @@ from .pipeline import (
     read_and_align,
     write_all,
 )
-from .read import InputError, lines_of, read_any, read_file
+from .read import InputError, read_any, read_file
 from .records import read_jsonl, records
 from .review import read_decisions
-from .segment import segment as segment_lines
+from .segment import segment as segment_reading
 from .write import atomic_write
 
 EXIT_CODES = ("Exit codes: 0 all done; 1 some pairs failed (batch); 2 usage or input error (one line on stderr); "
               "130 interrupted (Ctrl-C), 143 terminated (SIGTERM); 141 standard output closed early.")
-
 
 app = typer.Typer(
     add_completion=False,
@@ -187,6 +188,8 @@ def align(
     if not quiet:
         filtered = writing.min_score is not None or writing.drop_unaligned
         _print_summary(result.summary([r["score"] for r in recs]), len(recs) if filtered else None, encodings)
+        for note in result.notes:  # what the reader did to the input (visual-order Arabic restored, ...)
+            _stderr().print(f"[cyan]note:[/] {_escape(note)}", highlight=False, soft_wrap=True)
     for warning in warnings:  # about the written output: shown under -q too
         _warn(warning)
 
@@ -200,6 +203,7 @@ def _print_summary(summary: dict, written: Optional[int], encodings: dict) -> No
     table.add_row("by type", ", ".join(f"{k}: {v}" for k, v in summary["by_type"].items()))
     table.add_row("unaligned (zh / ar)", f"{summary['unaligned_zh']} / {summary['unaligned_ar']}")
     table.add_row("moved beads (Arabic out of source order)", str(summary["moved"]))
+    table.add_row("page furniture lines dropped (zh / ar)", f"{summary['furniture_zh']} / {summary['furniture_ar']}")
     table.add_row("mean score", f"{summary['mean_score']:.3f}")
     table.add_row("encodings", f"zh {encodings['zh']}, ar {encodings['ar']}")
     _stderr().print(table)
@@ -248,6 +252,7 @@ def segment(
     file: Path = typer.Argument(..., help="A Chinese or Arabic text file."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="zh or ar (default: told from the text)."),
     jsonl: bool = typer.Option(False, "--jsonl", help="One JSON object per segment, with line numbers."),
+    explain: bool = typer.Option(False, "--explain", help="Show each segment's source lines, the joins made and the lines dropped."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of the file (default: detected)."),
 ) -> None:
     """Print the segments (sentences and speaker headings) of one file."""
@@ -258,10 +263,15 @@ def segment(
             text, _ = read_file(file, lang, encoding)
         else:
             text, _, lang = read_any(file, encoding)
+        reading = read_layout(text, lang)
     except InputError as e:
         fail(str(e))
     out = sys.stdout
-    for seg in segment_lines(lines_of(text), lang):
+    segments = segment_reading(reading, lang)
+    if explain:
+        out.write(explain_reading(reading, segments))
+        return
+    for seg in segments:
         if jsonl:
             out.write(json.dumps({"text": seg.text, "kind": seg.kind, "lines": list(seg.lines)}, ensure_ascii=False) + "\n")
         else:

@@ -10,17 +10,20 @@ class Line:
 
     number: int  # 1-based line number in the source file
     text: str
-    mark: str = ""  # "title" for a markdown heading, "item" for a list bullet
+    mark: str = ""  # "title" for a markdown heading, "item" for a list bullet, "footnote"
+    place: int = 0  # the paragraph it belongs to, counted by the reader (the same whatever the line layout)
 
 
 @dataclass
 class Segment:
     """A sentence (or a heading, or a list entry) of one language.
 
-    `lines` are the source line numbers it was taken from; a sentence repaired
-    across a page break spans two or more lines. `joints` are the offsets in
-    `text` where such a repair glued two lines together: a later stage may cut
-    the segment there again when the two halves belong to different places.
+    `lines` are the source line numbers it was taken from (`line_starts`: where
+    each begins in `text`); a sentence wrapped or repaired across a page break
+    spans two or more lines. `joints` are the offsets in `text` where a repair
+    glued two paragraphs together: a later stage may cut the segment there
+    again when the two halves belong to different places. `place` counts
+    paragraphs, not lines: positions that do not depend on the line layout.
     """
 
     text: str
@@ -30,6 +33,8 @@ class Segment:
     open_end: bool = False  # ends without sentence-final punctuation
     index: int = -1  # position in the document's segment list
     chain: int = -1  # the repaired sentence this piece belongs to (pieces share it)
+    place: tuple[int, ...] = ()  # the paragraphs it spans (one per piece between joints)
+    line_starts: tuple[int, ...] = ()
 
 
 def same_sentence(prev: Segment, seg: Segment) -> bool:
@@ -80,7 +85,10 @@ class Bead:
 
     @property
     def zh_text(self) -> str:
-        return " ".join(s.text for s in self.zh)
+        """The Chinese side as one text: no space between Chinese pieces (layout.glue)."""
+        from .layout import join_text  # model is plain data; the glue rule lives with the reader
+
+        return join_text("zh", [s.text for s in self.zh])
 
     @property
     def ar_text(self) -> str:
@@ -104,6 +112,8 @@ class Alignment:
     turns_ar: int
     turns_aligned: int
     moves: list[dict] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)  # furniture lines the reader dropped, per language
+    notes: list[str] = field(default_factory=list)  # what the reader did to the input (visual order restored, ...)
 
     def summary(self, written_scores: list[float] | None = None) -> dict:
         """Counts of the alignment; the mean score is over the scores of the beads written (all
@@ -122,6 +132,8 @@ class Alignment:
             "unaligned_zh": sum(len(b.zh) for b in self.beads if not b.ar),
             "unaligned_ar": sum(len(b.ar) for b in self.beads if not b.zh),
             "moved": len(self.moves),
+            "furniture_zh": self.dropped.get("zh", 0),
+            "furniture_ar": self.dropped.get("ar", 0),
             "mean_score": round(sum(scored) / len(scored), 4) if scored else 0.0,
         }
 

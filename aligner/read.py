@@ -242,11 +242,13 @@ def check_texts(zh_text: object, ar_text: object, zh_name: str = "zh_text", ar_n
     check_pair_languages(zh_text, ar_text, zh_name, ar_name)  # type: ignore[arg-type]
 
 
-def clean_line(raw: str) -> tuple[str, str]:
+def clean_line(raw: str, keep_bullet: bool = False) -> tuple[str, str]:
     """Strip markdown marks a PDF converter leaves and collapse blank runs.
 
     Returns the text and what the marks said about the line ("title",
     "item" or ""), since a title or a list entry never continues a sentence.
+    With `keep_bullet`, a leading "- " stays (the reader may find it is a
+    dash the wrap put at the start of a line, not a bullet).
     """
     if _MARKDOWN_HEADING.match(raw):
         mark = "title"
@@ -255,7 +257,8 @@ def clean_line(raw: str) -> tuple[str, str]:
     else:
         mark = ""
     s = _MARKDOWN_HEADING.sub("", raw)
-    s = _LIST_BULLET.sub("", s)
+    if not keep_bullet:
+        s = _LIST_BULLET.sub("", s)
     s = _MARKDOWN_EMPHASIS.sub("", s)
     return _SPACES.sub(" ", s).strip(), mark
 

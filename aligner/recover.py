@@ -36,12 +36,12 @@ CONSIDER_BATCH = 256  # candidate pairs scored together (memory holds their tabl
 REJOIN_GAIN = 3.0  # a fragment re-joins a sentence only if its bead gains this much
 JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followed in the source
 DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
-DISTANCE_SCALE = 30.0  # source lines within which displacement costs little
+DISTANCE_SCALE = 15.0  # paragraphs within which displacement costs little
 ROUNDS = 6  # rounds of fragment moves
-SWAP_WINDOW = 60  # source lines around a piece searched for a better bead
+SWAP_WINDOW = 30  # paragraphs around a piece searched for a better bead
 SWAP_ROUNDS = 3  # rounds of head and tail moves per language
 SWAP_GAIN = 3.0  # a piece changes bead only if the two beads gain this much
-JOIN_WINDOW = 300  # source lines around a fragment searched for its continuation
+JOIN_WINDOW = 150  # paragraphs around a fragment searched for its continuation
 _ROUNDING = 1e-9  # margin for float rounding when a bound rules a candidate out
 
 
@@ -184,9 +184,9 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         expected = expected_lines.get(zid)
         if expected is None:
             zslot = zh_runs.slots[zid]
-            expected = expected_lines[zid] = ([kept[k].ar_lines[-1] for k in zslot[:1] if k >= 0]
-                                              + [kept[k].ar_lines[0] for k in zslot[1:] if k >= 0])
-        line = ar_runs.runs[aid][0].lines[0]
+            expected = expected_lines[zid] = ([max(p for s in kept[k].ar for p in s.place) for k in zslot[:1] if k >= 0]
+                                              + [min(s.place[0] for s in kept[k].ar) for k in zslot[1:] if k >= 0])
+        line = ar_runs.runs[aid][0].place[0]
         return distance_penalty(min(expected, key=lambda e: abs(e - line)), line) if expected else 0.0
 
     considered: set[tuple[int, int]] = set()
@@ -293,7 +293,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
 
     def starts_line(seg: Segment, side: int) -> bool:  # a continuation can only open a line
         segs = docs[side].segments
-        return seg.index == 0 or segs[seg.index - 1].lines[-1] != seg.lines[0]
+        return seg.index == 0 or segs[seg.index - 1].place[-1] != seg.place[0]
 
     free: list[list[Segment]] = [[], []]
     unplaced: list[list[Segment]] = [[], []]
@@ -314,8 +314,8 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     for _ in range(ROUNDS):
         options = []
         for side in (0, 1):
-            by_line = sorted(free[side], key=lambda t: (t.lines[0], t.index))
-            lines = [t.lines[0] for t in by_line]
+            by_line = sorted(free[side], key=lambda t: (t.place[0], t.index))
+            lines = [t.place[0] for t in by_line]
             lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
             for k, b in enumerate(beads):
                 if not b[1 - side] or (active is not None and k not in active):
@@ -326,19 +326,19 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                 for pos, h in enumerate(b[side]):
                     if not h.open_end:
                         continue
-                    lo = bisect_left(lines, h.lines[-1] - JOIN_WINDOW)
-                    hi = bisect_left(lines, h.lines[-1] + JOIN_WINDOW + 1)
+                    lo = bisect_left(lines, h.place[-1] - JOIN_WINDOW)
+                    hi = bisect_left(lines, h.place[-1] + JOIN_WINDOW + 1)
                     for t in by_line[lo:hi]:  # a continuation lies within a few pages
                         bonus = SKIP + (JOINT_PRIOR if t.index == h.index + 1 else 0.0)
                         tail = ctx.single(lang, t)
                         bound = costs.growth_bound(ctx.evidence, parts, tail, same_side, other_side)
-                        if bound + bonus - distance_penalty(h.lines[-1], t.lines[0]) <= REJOIN_GAIN - _ROUNDING:
+                        if bound + bonus - distance_penalty(h.place[-1], t.place[0]) <= REJOIN_GAIN - _ROUNDING:
                             continue  # cannot gain enough: skip scoring it
                         grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
                         gain = value(*((grown, b[1]) if side == 0 else (b[0], grown))) - base + SKIP
                         if t.index == h.index + 1:
                             gain += JOINT_PRIOR  # the joint as the segmenter made it is usually right
-                        gain -= distance_penalty(h.lines[-1], t.lines[0])
+                        gain -= distance_penalty(h.place[-1], t.place[0])
                         if gain > REJOIN_GAIN:
                             options.append((-gain, side, k, pos, t.index))
         if not options:
@@ -381,10 +381,10 @@ def _swap_joint_pieces(ctx, pairs):
 
 
 def _joint_piece(p: Segment, segs: list[Segment]) -> bool:
-    """A piece at a break: it stops mid-sentence, or opens a line (whether or not the line
+    """A piece at a break: it stops mid-sentence, or opens a paragraph (whether or not the one
     before stopped mid-sentence: the sentence it continues may have been displaced, so
-    that the line before it in the file ends a sentence of its own)."""
-    return p.open_end or (p.index > 0 and segs[p.index - 1].lines[-1] != p.lines[0])
+    that the paragraph before it in the file ends a sentence of its own)."""
+    return p.open_end or (p.index > 0 and segs[p.index - 1].place[-1] != p.place[0])
 
 
 def _with_side(bead, side: int, segs: list[Segment]):
@@ -397,7 +397,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | N
     Only moves from or to a bead in `active` (None: all) are tried: a move between two
     beads that the last round left as they were gains what it gained then, too little."""
     lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
-    where = sorted((min(s.lines[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
+    where = sorted((min(s.place[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
     lines = [w[0] for w in where]
     parts = [ctx.parts(*b) for b in beads]
     scores = [costs.bead_total(ctx.evidence, *p) for p in parts]
@@ -411,8 +411,8 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | N
                 continue
             loss = scores[k] - ctx.score(*_with_side(b, side, [q for q in b[side] if q is not p]))
             piece = ctx.single(lang, p)
-            lo = bisect_left(lines, p.lines[0] - SWAP_WINDOW)
-            hi = bisect_left(lines, p.lines[0] + SWAP_WINDOW + 1)
+            lo = bisect_left(lines, p.place[0] - SWAP_WINDOW)
+            hi = bisect_left(lines, p.place[0] + SWAP_WINDOW + 1)
             for _, d in where[lo:hi]:
                 if d == k or (active is not None and k not in active and d not in active):
                     continue

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from . import ar, zh
 from .anchors import fold
+from .layout import Reading, read
 from .model import Line, Segment
 
 LANGUAGES = {"zh": zh, "ar": ar}
-_GLUE = {"zh": "", "ar": " "}
 # Text a PDF converter left without sentence punctuation can run for pages; a
 # longer "sentence" is cut after its last comma, semicolon or space that fits,
 # so that beads stay reviewable and the alignment DP keeps its pace.
@@ -19,27 +19,30 @@ _SOFT_BREAK = re.compile(r"[,;，；、،؛]|\s")
 
 @dataclass
 class _Block:
-    """Lines glued into one run of text.
+    """A paragraph's lines glued into one run of text.
 
     The language rules read `text`, the folded form (anchors.fold: no bidi
     marks or tatweel, no presentation forms); segments are cut from `raw`, the
-    verbatim text. `where` maps each offset of `text` to `raw`, and `starts`
-    maps offsets of `raw` back to lines.
+    verbatim text. `where` maps each offset of `text` to `raw`, `starts` maps
+    offsets of `raw` back to lines, and `cuts` are the repairs (joints).
     """
 
     text: str = ""
     raw: str = ""
     where: list[int] = field(default_factory=list)
-    starts: list[tuple[int, int]] = field(default_factory=list)  # (raw offset, line number)
+    starts: list[tuple[int, Line]] = field(default_factory=list)  # (raw offset, line)
+    cuts: list[int] = field(default_factory=list)  # raw offsets where a repair glued two lines
     heading: int = 0  # length of a speaker heading at the start (in `text`)
     mark: str = ""
 
-    def add(self, line: Line, glue: str, folded: tuple[str, list[int]]) -> None:
-        """Append a line, given with its fold."""
+    def add(self, line: Line, glue: str, joint: bool = False) -> None:
+        """Append a line with the glue the reader chose."""
         if self.raw:
             self._extend(glue, glue, range(len(glue)))
-        self.starts.append((len(self.raw), line.number))
-        self._extend(line.text, *folded)
+        if joint:
+            self.cuts.append(len(self.raw))
+        self.starts.append((len(self.raw), line))
+        self._extend(line.text, *fold(line.text))
 
     def _extend(self, raw: str, text: str, where: list[int] | range) -> None:
         self.where += [len(self.raw) + w for w in where]
@@ -52,68 +55,45 @@ class _Block:
             return 0
         return self.where[k] if k < len(self.where) else len(self.raw)
 
-    def lines_in(self, a: int, b: int) -> tuple[int, ...]:
+    def lines_in(self, a: int, b: int) -> list[tuple[int, Line]]:
+        """The lines raw[a:b] takes text from, each with the offset in raw[a:b] where its text starts."""
         out = []
-        for i, (off, n) in enumerate(self.starts):
+        for i, (off, line) in enumerate(self.starts):
             end = self.starts[i + 1][0] if i + 1 < len(self.starts) else len(self.raw)
             if off < b and end > a:
-                out.append(n)
-        return tuple(out)
+                out.append((max(0, off - a), line))
+        return out
 
     def joints_in(self, a: int, b: int) -> tuple[int, ...]:
-        return tuple(off - a for off, _ in self.starts[1:] if a < off < b)
+        return tuple(off - a for off in self.cuts if a < off < b)
 
 
-def _blocks(lines: list[Line], lang: str) -> list[_Block]:
-    """Glue lines into blocks: a line of running text that stops without final
-    punctuation continues on the next line (so does a speech whose first line
-    is cut after the heading, and a sentence already running over a break)."""
-    rules, glue = LANGUAGES[lang], _GLUE[lang]
-    folds = [fold(line.text) for line in lines]
-    blocks: list[_Block] = []
-    i = 0
-    while i < len(lines):
-        line, text = lines[i], folds[i][0]
-        if line.mark != "item" and rules.heading_is_cut(text) and i + 1 < len(lines):
-            joined = text + glue + folds[i + 1][0]
-            if rules.match_heading(joined) > len(text):  # heading's tail on the next line
-                b = _Block(mark=line.mark)
-                b.add(line, glue, folds[i])
-                b.add(lines[i + 1], glue, folds[i + 1])
-                b.heading = rules.match_heading(b.text)
-                blocks.append(b)
-                i += 2
-                continue
-        heading = 0 if line.mark == "item" else rules.match_heading(text)
-        prev = blocks[-1] if blocks else None
-        continues = (
-            prev is not None
-            and not heading
-            and not line.mark
-            and prev.mark != "title"
-            and len(prev.text) > prev.heading
-            and (prev.heading or len(prev.starts) > 1 or rules.is_prose(prev.text))
-            and not rules.is_final(prev.text)
-        )
-        if continues:
-            prev.add(line, glue, folds[i])
-        else:
-            b = _Block(heading=heading, mark=line.mark)
-            b.add(line, glue, folds[i])
-            blocks.append(b)
-        i += 1
+def _blocks(reading: Reading, lang: str) -> list[_Block]:
+    """One block per paragraph the reader found, its lines glued as the reader said."""
+    rules = LANGUAGES[lang]
+    blocks = []
+    for p in reading.paragraphs:
+        b = _Block(mark="footnote" if p.kind == "footnote" else p.mark)
+        b.add(p.lines[0], "")
+        for line, join in zip(p.lines[1:], p.joins):
+            b.add(line, join.glue, join.how == "repair")
+        b.heading = 0 if b.mark in ("item", "footnote") else rules.match_heading(b.text)
+        blocks.append(b)
     return blocks
 
 
-def segment(lines: list[Line], lang: str) -> list[Segment]:
+_KINDS = {"item": "item", "footnote": "footnote"}
+
+
+def segment(reading: Reading, lang: str) -> list[Segment]:
     """Segments of a document in source order, each knowing its source lines."""
     rules = LANGUAGES[lang]
     out: list[Segment] = []
-    for block in _blocks(lines, lang):
+    for block in _blocks(reading, lang):
         spans = []
         if block.heading:
             spans.append((0, block.heading, "heading"))
-        kind = "item" if block.mark == "item" else "sentence"
+        kind = _KINDS.get(block.mark, "sentence")
         spans += [(a, b, kind) for s in rules.sentence_spans(block.text, block.heading) for a, b in _capped(block.text, *s)]
         if spans:  # the last span runs to the end, so marks folding dropped after it stay in it
             spans[-1] = (spans[-1][0], len(block.text), spans[-1][2])
@@ -126,13 +106,16 @@ def segment(lines: list[Line], lang: str) -> list[Segment]:
                 continue
             text = block.raw[a:b]
             folded = fold(text)[0]
+            lines = block.lines_in(a, b)
             out.append(Segment(
                 text=text,
-                lines=block.lines_in(a, b),
+                lines=tuple(dict.fromkeys(line.number for _, line in lines)),
                 kind=kind,
                 joints=block.joints_in(a, b),
                 open_end=kind != "heading" and rules.is_prose(folded) and not rules.is_final(folded),
                 index=len(out),
+                place=tuple(dict.fromkeys(line.place for _, line in lines)),
+                line_starts=tuple(off for off, _ in lines),
             ))
     return out
 
@@ -149,7 +132,7 @@ def _capped(text: str, a: int, b: int, limit: int = MAX_SENTENCE) -> list[tuple[
 
 
 def split_at_joints(seg: Segment, lang: str) -> list[Segment]:
-    """The line pieces of a repaired sentence, each ending open but the last.
+    """The paragraph pieces of a repaired sentence, each ending open but the last.
 
     Alignment works on pieces: a page-break repair is only a hypothesis, and a
     piece may belong elsewhere when the converter put text out of order.
@@ -157,18 +140,18 @@ def split_at_joints(seg: Segment, lang: str) -> list[Segment]:
     if not seg.joints or seg.kind == "heading":
         return [seg]
     rules, cuts = LANGUAGES[lang], (0, *seg.joints, len(seg.text))
+    line_spans = list(zip(seg.line_starts, (*seg.line_starts[1:], len(seg.text)), seg.lines))
     out = []
     for k, (a, b) in enumerate(zip(cuts, cuts[1:])):
         text = seg.text[a:b].strip()
         if text:
             last = k == len(cuts) - 2
-            out.append(Segment(text, (seg.lines[min(k, len(seg.lines) - 1)],), seg.kind, (),
-                               seg.open_end if last else not rules.is_final(fold(text)[0])))
+            lines = tuple(n for start, end, n in line_spans if start < b and end > a) or (seg.lines[-1],)
+            out.append(Segment(text, lines, seg.kind, (), seg.open_end if last else not rules.is_final(fold(text)[0]),
+                               place=(seg.place[min(k, len(seg.place) - 1)],)))
     return out
 
 
 def segment_text(text: str, lang: str) -> list[Segment]:
-    """Convenience: clean and segment a whole text."""
-    from .read import lines_of
-
-    return segment(lines_of(text), lang)
+    """Convenience: read and segment a whole text."""
+    return segment(read(text, lang), lang)

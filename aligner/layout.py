@@ -1,0 +1,643 @@
+"""Recover paragraphs from whatever line layout a converter wrote.
+
+Converters lay the same text out in many ways: one paragraph per line; lines
+wrapped at the column width with blank lines between paragraphs, or a blank
+line after every line; `pdftotext -layout` with indentation and two columns
+side by side; Windows line ends and form feeds at page breaks. They also leave
+page furniture (running heads, page counters, job numbers, bar codes, the
+cover notice) and footnotes at the foot of a page. This module reads the text
+itself to undo all that:
+
+- two columns side by side are split at their gutter (or refused);
+- furniture lines are dropped and listed, footnotes are taken out of the
+  sentence they interrupt and kept as paragraphs of their own;
+- two lines join when the first was cut by the wrap width (its length
+  against the document's typical wrap width, and whether the next line's
+  first word would have fitted) or, across a paragraph or page break, when
+  running text stops mid-sentence (a repair: only a hypothesis, which the
+  aligner may undo at the joint);
+- the glue is what the language writes there: nothing between Chinese
+  fragments (a space only between Latin letters or digits that had one),
+  one space between Arabic ones, nothing inside a symbol or URL.
+
+The result is plain data: paragraphs of source lines with the glue and kind of
+each join, the dropped lines, and notes (such as Arabic restored from visual order).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from . import ar, zh
+from .anchors import INVISIBLE, ascii_digits, fold
+from .errors import InputError
+from .model import Line
+from .read import clean_line
+from .visual import logical_order
+
+RULES = {"zh": zh, "ar": ar}
+_DIGIT = "[0-9\u0660-\u0669\u06f0-\u06f9]"
+# Symbols of UN documents as running heads print them: S/PV.7796, A/71/PV.34, S/2016/867.
+_SYMBOL = r"[A-Z]{1,6}(?:-\d+)?(?:/[A-Z0-9][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*)+"
+_DATE = rf"{_DIGIT}{{1,4}}/{_DIGIT}{{1,2}}/{_DIGIT}{{1,4}}"
+_FURNITURE = {
+    # "14/29 16-34838", "13-52982 (C)", "*1334838*", "3", "- 3 -", "١٤/٢٩": nothing but page tokens
+    "page counter or job number": re.compile(
+        rf"^(?:(?:{_DIGIT}{{1,3}}\s*/\s*{_DIGIT}{{1,3}}|{_DIGIT}{{2}}-{_DIGIT}{{5}}(?:\s*\([A-Z]\))?"
+        rf"|\*{_DIGIT}{{5,}}\*|-?\s*{_DIGIT}{{1,4}}\s*-?)\s*)+$"),
+    # "S/PV.7796  联合国与区域…的合作  28/10/2016", and the date first on facing pages
+    "running head": re.compile(rf"^(?:{_SYMBOL}(?:\s+.{{0,160}})?\s+{_DATE}|{_DATE}\s+(?:.{{0,160}}\s+)?{_SYMBOL}|{_SYMBOL})$"),
+}
+# The cover notice of verbatim records, from its first words to the room number that ends it.
+_NOTICE_START = {"zh": re.compile(r"^本记录包括中文发言的文本"), "ar": re.compile(r"^يتضمن هذا المحضر")}
+_NOTICE_END = re.compile(r"U-?\s*\d{3,4}\s*[)）]?\s*[.。]?\s*$")
+_NOTICE_LINES = 12
+# A footnote at a page foot: "1 见 S/2013/588。", "¹ انظر ...".
+_FOOTNOTE = re.compile(rf"^(?:{_DIGIT}{{1,2}}|[\u00b9\u00b2\u00b3\u2070-\u2079]+)\s+\S")
+_FOOTNOTE_ZONE = 6  # lines above a page break a footnote may start
+_RULE = re.compile(r"^[_\-─—=]{5,}$")  # the rule that sets footnotes off
+_SUPERSCRIPTS = str.maketrans("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079", "1230456789")
+_TO_SUPERSCRIPT = str.maketrans("1230456789", "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079")
+# Two columns side by side: a gutter of spaces at the same place on most lines of a page.
+_GUTTER_RUN = re.compile(r" {3,}")
+_CROSSING_SHARE = 0.02  # lines that may cross a gutter (a heading set across the page)
+_TWO_SIDES_SHARE = 0.1  # lines with text on both sides of it
+_SIDE_BY_SIDE_SHARE = 0.4  # long lines with wide runs of spaces inside that say "two columns"
+_PAGE_MAX = 300  # display columns no page line exceeds
+# A wrapped document: most lines end near one width (display columns, a Han character counting two).
+_WRAP_QUANTILE = 0.9
+_WRAP_SHARE = 0.3
+_WRAP_MAX = 200
+_TOLERANCE = {"zh": 2, "ar": 1}  # columns a converter's wrap may leave free (kinsoku, justification)
+_FIRST_LINE_INDENT = {"zh": 4, "ar": 0}  # columns of a first-line indent the converter dropped
+_MAYBE_WIDE = re.compile("[\u0300-\u036f\u1100-\ufb4f\ufe00-\ufe6f\uff00-\U0010ffff]")  # outside Arabic
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9()]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_MIXED_SPACED = re.compile(r"[A-Za-z0-9()] [\u4e00-\u9fff]|[\u4e00-\u9fff] [A-Za-z0-9()]")
+_MIXED_TIGHT = re.compile(r"[A-Za-z0-9()][\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0-9()]")
+_LONG_TITLES = {"zh": True, "ar": True}  # titles as long as rules.is_prose's length for running text
+_COMMA = re.compile("[,，、،;；؛]")
+_SEPARATOR_END = re.compile(r"(?:https?://|www\.|[A-Za-z0-9])[A-Za-z0-9./:_\-?=&%#~]*[/\-_.:?=&#~]$")
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A line taken out as page furniture."""
+
+    number: int
+    text: str
+    what: str
+
+
+@dataclass
+class Paragraph:
+    """Source lines read as one run of text; joins[k] tells how lines[k + 1] attaches to lines[k]."""
+
+    lines: list[Line]
+    joins: list["Join"] = field(default_factory=list)
+    kind: str = "text"  # "text", "footnote"
+
+    @property
+    def mark(self) -> str:
+        return self.lines[0].mark
+
+
+@dataclass(frozen=True)
+class Join:
+    glue: str
+    how: str  # "wrap" (cut by the wrap width), "heading" (a heading's tail), "repair" (across a break: a joint)
+    across: str = ""  # what lay between: "page break", "footnote", ...
+
+
+@dataclass
+class Reading:
+    """What the reader made of a text."""
+
+    paragraphs: list[Paragraph]
+    dropped: list[Dropped]
+    notes: list[str]
+    wrap_width: int | None = None
+    blank_lines: bool = True  # whether blank lines separate paragraphs
+
+    def describe(self) -> str:
+        wrap = f"lines wrapped at {self.wrap_width} columns" if self.wrap_width else "one paragraph per line"
+        blanks = "blank lines separate paragraphs" if self.blank_lines else "blank lines ignored (one after nearly every line)"
+        return f"{wrap}; {blanks}"
+
+
+@dataclass
+class _Row:
+    """A source line as the reader sees it."""
+
+    number: int
+    text: str  # cleaned
+    mark: str
+    indent: int  # display columns of leading space beyond the column's margin
+    spaced: bool | None  # the source line ended with a space (the wrap fell on one); None: cannot tell
+    blank_before: int = 0
+    page_before: bool = False  # a page break (form feed, furniture) lies between it and the previous row
+    what: str = ""  # furniture kind, "footnote", or ""
+    dashed: str = ""  # for a line read as a list entry: its text with the leading dash kept
+
+
+def width(text: str, lang: str = "ar") -> int:
+    """Display columns: a wide (Han, full-width) character counts two, a combining mark none; in
+    Chinese text the characters of ambiguous width (“ ” · …) are wide too."""
+    if lang != "zh" and not _MAYBE_WIDE.search(text):  # Arabic and Latin: one column a character, marks none
+        return len(text) - len(_MARKS.findall(text))
+    wide = "WFA" if lang == "zh" else "WF"
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in wide else 1 for c in text)
+
+
+def read(text: str, lang: str) -> Reading:
+    """Paragraphs, dropped furniture and notes of a document in `lang`."""
+    notes: list[str] = []
+    text = text.removeprefix("\ufeff")
+    if lang == "ar":
+        text, note = logical_order(text)
+        if note:
+            notes.append(note)
+    pages = _pages(text)
+    rows, split = _rows(pages, lang)
+    if split:
+        notes.append(f"two columns side by side on {split} page(s): read left column, then right")
+    _mark_furniture(rows, lang)
+    _mark_footnotes(rows)
+    dropped = [Dropped(r.number, r.text, r.what) for r in rows if r.what and r.what != "footnote"]
+    text_rows = [r for r in rows if not r.what or r.what == "footnote"]
+    wrap = _wrap_width(text_rows, lang)
+    blank_lines = _blank_lines_matter(rows)
+    return Reading(_paragraphs(rows, lang, wrap, blank_lines), dropped, notes, wrap, blank_lines)
+
+
+# ---------------------------------------------------------------- lines, pages and columns
+
+
+def _pages(text: str) -> list[list[tuple[int, str]]]:
+    """(line number, raw line) per page. A form feed at the start or end of a line breaks the page
+    (it starts no line: line numbers stay the file's); one inside a line is a character of the text."""
+    pages: list[list[tuple[int, str]]] = [[]]
+    for n, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        before, line, after = _FORM_FEEDS.match(raw).groups()
+        if before and pages[-1]:
+            pages.append([])
+        pages[-1].append((n, line))
+        if after:
+            pages.append([])
+    return [p for p in pages if p]
+
+
+_FORM_FEEDS = re.compile(r"(\f*)(.*?)(\f*)$", re.S)
+
+
+def _rows(pages: list[list[tuple[int, str]]], lang: str) -> tuple[list[_Row], int]:
+    """Rows in reading order, and how many pages had two columns.
+
+    Furniture is told first, on whole lines (a running head spans both
+    columns); the rest of a page is split into columns if it has two, read
+    left then right (right then left in Arabic), the page's furniture before
+    or after them. Indentation counts from the column's margin; Arabic lines,
+    set flush right, have none that means anything."""
+    rows: list[_Row] = []
+    split = 0
+    trailing = 0  # blank lines that ended the last column: a paragraph break before the next one's text
+    for page in pages:
+        cleaned = {(n, raw): clean_line(raw) for n, raw in page}
+        furniture = {n: _furniture(cleaned[n, raw][0]) for n, raw in page}
+        columns = _split_columns([(n, raw) for n, raw in page if not furniture[n]], lang)
+        if len(columns) == 1:
+            columns = [page]  # furniture stays where it is
+        else:
+            split += 1
+            if lang == "ar":
+                columns.reverse()
+            first = next(n for n, raw in page if raw.strip() and not furniture[n])
+            head = [(n, raw) for n, raw in page if furniture[n] and n < first]
+            foot = [(n, raw) for n, raw in page if furniture[n] and n > first]
+            columns = [head, *columns, foot]
+        for column in columns:
+            margin = min((_indent(raw) for n, raw in column if raw.strip() and not furniture.get(n)), default=0)
+            blanks, new_page = 0, bool(rows)
+            for n, raw in column:
+                s, mark = cleaned.get((n, raw)) or clean_line(raw)
+                if not INVISIBLE.sub("", s).strip():
+                    blanks += 1
+                    continue
+                if new_page:  # blank lines atop a page or column are layout; those that ended the last one are not
+                    blanks = trailing
+                spaced = raw != raw.rstrip() if len(columns) == 1 else None
+                indent = 0 if lang == "ar" else max(0, _indent(raw) - margin)
+                rows.append(_Row(n, s, mark, indent, spaced, blanks, new_page, furniture[n]))
+                if mark == "item" and "\t" not in raw.strip():
+                    rows[-1].dashed = clean_line(raw, keep_bullet=True)[0]
+                blanks, new_page = 0, False
+            trailing = blanks
+    return rows, split
+
+
+def _furniture(text: str) -> str:
+    folded = fold(text)[0]
+    return next((what for what, pattern in _FURNITURE.items() if pattern.match(folded)), "")
+
+
+def _indent(raw: str) -> int:
+    return width(raw[: len(raw) - len(raw.lstrip())].replace("\t", "    "))
+
+
+def _split_columns(page: list[tuple[int, str]], lang: str) -> list[list[tuple[int, str]]]:
+    """A page as one column, or as its left and right columns when a gutter runs down it: a
+    place no line crosses, with text on both sides of it on a fair share of the lines.
+
+    Refuses a page whose lines hold wide runs of spaces in the middle but no
+    such gutter: two columns that cannot be told apart reliably."""
+    texts = [raw.strip() for _, raw in page if raw.strip()]
+    inner = sum(1 for t in texts if _GUTTER_RUN.search(t))
+    if len(texts) < 6 or inner < _TWO_SIDES_SHARE * len(texts):
+        return [page]  # no wide runs of spaces inside lines: one column (and no costly search)
+    cells = [_cells(raw, lang) for _, raw in page if raw.strip()]
+    right = max(len(c) for c in cells)
+    if right > _PAGE_MAX:
+        return [page]  # lines longer than a page is wide: paragraphs, not columns
+    best, both = None, 0
+    for col in range(right // 4, 3 * right // 4):
+        crossing = sum(1 for c in cells if "".join(c[col - 1:col + 2]).strip(" "))
+        sides = sum(1 for c in cells if "".join(c[:col - 1]).strip() and "".join(c[col + 2:]).strip())
+        if crossing <= _CROSSING_SHARE * len(cells) and sides > both:
+            best, both = col, sides
+    if best is not None and both >= _TWO_SIDES_SHARE * len(cells):
+        left_col, right_col = [], []
+        for n, raw in page:
+            c = _cells(raw, lang)
+            left_col.append((n, _uncell(c[:best])))
+            right_col.append((n, _uncell(c[best:])))
+        return [left_col, right_col]
+    long = [raw.strip() for _, raw in page if width(raw.strip(), lang) >= 20]
+    if long and sum(1 for raw in long if _GUTTER_RUN.search(raw)) >= _SIDE_BY_SIDE_SHARE * len(long):
+        raise InputError("two columns side by side (pdftotext -layout?) without a clear gutter between them; "
+                         "extract the text again without -layout")
+    return [page]
+
+
+def _cells(raw: str, lang: str) -> list[str]:
+    """The line cut into display columns: a wide character fills two (the second holds a filler),
+    a combining mark stays in its letter's column."""
+    cells: list[str] = []
+    for ch in raw.replace("\t", "    "):
+        w = width(ch, lang)
+        if w == 0 and cells:
+            cells[-1] += ch
+        else:
+            cells += [ch] + ["\0"] * (w - 1)
+    return cells
+
+
+def _uncell(cells: list[str]) -> str:
+    return "".join(cells).replace("\0", "").rstrip()
+
+
+# ---------------------------------------------------------------- furniture and footnotes
+
+
+def _mark_furniture(rows: list[_Row], lang: str) -> None:
+    """Mark page furniture and the cover notice; the text row after furniture follows a page break."""
+    k = 0
+    while k < len(rows):
+        row = rows[k]
+        if not row.what and row.mark != "item" and _NOTICE_START[lang].match(fold(row.text)[0]):
+            end = _notice_end(rows, k)
+            for r in rows[k:end + 1]:
+                r.what = r.what or "notice"
+            k = end
+        k += 1
+    pending, blanks = False, None  # a page break since the last text row; the blank lines before it
+    for row in rows:
+        if row.what:
+            if blanks is None:
+                blanks = row.blank_before
+            pending = pending or row.page_before or row.what != "notice"
+        else:
+            if blanks is not None:  # the blank lines between furniture rows and text are layout, not paragraphs
+                row.blank_before = blanks
+            row.page_before, pending, blanks = row.page_before or pending, False, None
+
+
+def _notice_end(rows: list[_Row], start: int) -> int:
+    """The last row of the notice starting at `start`: the one closing with the room number, else the first."""
+    text = ""
+    for k in range(start, min(len(rows), start + _NOTICE_LINES)):
+        if rows[k].what:
+            continue
+        text += rows[k].text
+        if _NOTICE_END.search(text):
+            return k
+    return start
+
+
+def _mark_footnotes(rows: list[_Row]) -> None:
+    """Footnotes: the rows at a page foot, just before a page break, from a numbered line on, when
+    the body of the page above refers to that number (a superscript, or a number glued to the word
+    before it: "的信1。") or a rule line sets them off."""
+    for k, row in enumerate(rows):
+        if row.what or not row.page_before:
+            continue
+        zone: list[int] = []  # text rows going up from the page foot
+        j = k - 1
+        while j >= 0 and len(zone) < _FOOTNOTE_ZONE:
+            if rows[j].what:
+                if zone:
+                    break
+            else:
+                zone.append(j)
+                if rows[j].page_before:
+                    break
+            j -= 1
+        starts = [j for j in zone if _FOOTNOTE.match(fold(rows[j].text)[0])]
+        if not starts or rows[starts[-1]].page_before:
+            continue
+        top = starts[-1]
+        body = []
+        for j in range(top - 1, -1, -1):
+            body.append(rows[j].text)
+            if rows[j].page_before or rows[j].what:
+                break
+        number = re.match(r"\S+", fold(rows[top].text)[0]).group()
+        ruled = bool(_RULE.match(body[0])) if body else False
+        if ruled or _refers_to(" ".join(body), number):
+            for j in zone:
+                if j >= top:
+                    rows[j].what = "footnote"
+            if ruled:
+                rows[top - 1].what = "footnote rule"
+
+
+def _refers_to(body: str, number: str) -> bool:
+    """Whether the body text carries the reference mark of footnote `number`."""
+    digits = ascii_digits(number.translate(_SUPERSCRIPTS))
+    if number.translate(_SUPERSCRIPTS) != number:  # a superscript footnote number: look for the superscript
+        return number in body
+    sup = digits.translate(_TO_SUPERSCRIPT)
+    return sup in body or bool(re.search(rf"[^\s\d/.,:\-](?:{re.escape(digits)})(?![\d/.,:\-]|\s*[年月日%])", ascii_digits(body)))
+
+
+# ---------------------------------------------------------------- wrap width and joins
+
+
+def _wrap_width(rows: list[_Row], lang: str) -> int | None:
+    """The document's wrap width in display columns, or None when lines are paragraphs."""
+    widths = sorted(r.indent + width(r.text, lang) for r in rows if not r.mark and not r.what)
+    if len(widths) < 8:
+        return None
+    w = widths[int(_WRAP_QUANTILE * (len(widths) - 1))]
+    near = sum(1 for x in widths if 0.8 * w <= x <= w + 2)
+    if w > _WRAP_MAX or near < _WRAP_SHARE * len(widths):
+        return None
+    return w
+
+
+def _first_token(text: str) -> str:
+    m = re.match(r"[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a.,/\-]+|\S", text)
+    return m.group() if m else text[:1]
+
+
+def _cut_by_wrap(prev: _Row, cur: _Row, wrap: int, lang: str, first: bool) -> bool:
+    """Whether `prev` ended because the wrap width was reached: the next line's first word did not fit."""
+    word = cur.text.split(" ", 1)[0] if lang == "ar" else _first_token(cur.text)
+    room = wrap - _TOLERANCE[lang] - (_FIRST_LINE_INDENT[lang] if first else 0)
+    return prev.indent + width(prev.text, lang) + (1 if lang == "ar" else 0) + width(word, lang) > room
+
+
+def glue(lang: str, before: str, after: str, spaced: bool | None, mixed_spacing: bool = False) -> str:
+    """What joins two fragments of one sentence broken across lines.
+
+    Nothing inside a symbol or URL broken after a separator (S/2013/ + 588).
+    Arabic: one space. Chinese: never a space between two Chinese characters
+    (Han or full-width punctuation); elsewhere the space the line ended with,
+    if it had one ("Room " + "U-506", "ADT " + "安保"), and none otherwise, so
+    that a number or symbol cut by the wrap (S/2013/58 + 8) is whole again.
+    Where the line end cannot tell (columns padded with spaces), two Latin
+    letters are two words, two digits one number, and between Latin or digits
+    and Chinese the document's own habit decides (`mixed_spacing`).
+    """
+    if not before or not after:
+        return ""
+    last = before.rsplit(" ", 1)[-1]
+    if _SEPARATOR_END.search(last) and re.match(r"[A-Za-z0-9]", after):
+        return ""
+    if lang == "ar":
+        return " "
+    a, b = before[-1], after[0]
+    if _wide(a) and _wide(b):
+        return ""
+    if spaced is None:
+        latin = a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
+        spaced = (latin and not (a.isdigit() and b.isdigit())) or (
+            mixed_spacing and bool(_HAN.match(a) and _ASCII_WORD.match(b) or _HAN.match(b) and _ASCII_WORD.match(a)))
+    return " " if spaced else ""
+
+
+def mixed_spacing(text: str) -> bool:
+    """Whether the text usually sets Latin words and numbers off from Chinese with a space ("ADT 安保")."""
+    spaced = len(_MIXED_SPACED.findall(text))
+    return spaced > len(_MIXED_TIGHT.findall(text))
+
+
+def _wide(ch: str) -> bool:
+    """A Chinese character or full-width mark (quotes and dots of ambiguous width included)."""
+    return unicodedata.east_asian_width(ch) in "WFA" and not ch.isascii()
+
+
+def join_text(lang: str, pieces: list[str]) -> str:
+    """Sentences or pieces of one bead side as one text, glued as the language writes them."""
+    out = ""
+    for p in pieces:
+        out += (glue(lang, out, p, None) if out else "") + p
+    return out
+
+
+def _starts_heading(rows: list[_Row], k: int, lang: str) -> bool:
+    """A speaker heading starts on row k (perhaps with its tail on the next row)."""
+    rules, row = RULES[lang], rows[k]
+    if row.mark == "item":
+        return False
+    text = fold(row.text)[0]
+    if rules.match_heading(text):
+        return True
+    nxt = _next_text(rows, k)
+    return nxt is not None and rules.heading_is_cut(text) and rules.match_heading(
+        text + glue(lang, text, rows[nxt].text, True) + fold(rows[nxt].text)[0]) > len(text)
+
+
+def _names_language(text: str, lang: str) -> bool:
+    """A heading with an interpretation marker: "（以英语发言）", "(تكلم بالإنكليزية)"."""
+    rules = RULES[lang]
+    folded = fold(text)[0]
+    n = rules.match_heading(folded)
+    return bool(n) and rules.parse_heading(folded[:n]).language != rules.LANG
+
+
+def _next_text(rows: list[_Row], k: int) -> int | None:
+    for j in range(k + 1, len(rows)):
+        if not rows[j].what:
+            return j
+    return None
+
+
+def _paragraphs(rows: list[_Row], lang: str, wrap: int | None, blank_matters: bool) -> list[Paragraph]:
+    """Group text rows into paragraphs; footnotes follow the paragraph they interrupt."""
+    return _Grouping(rows, lang, wrap, blank_matters).paragraphs()
+
+
+class _Grouping:
+    """One pass over the rows, deciding for each whether it continues the paragraph before it."""
+
+    def __init__(self, rows: list[_Row], lang: str, wrap: int | None, blank_matters: bool):
+        self.rows, self.lang, self.wrap, self.blank_matters = rows, lang, wrap, blank_matters
+        self.rules = RULES[lang]
+        self.mixed = lang == "zh" and mixed_spacing("\n".join(r.text for r in rows if not r.what))
+        self.current: Paragraph | None = None
+        self.text = ""  # folded text of the current paragraph
+        self.heading = 0  # length of the speaker heading it opens with
+        self.repairs = 0
+        self.first_row = True  # the previous row opened its paragraph
+        self.place = 0  # paragraphs so far: a new paragraph or a repair starts the next
+
+    def paragraphs(self) -> list[Paragraph]:
+        out: list[Paragraph] = []
+        held: list[Paragraph] = []  # footnotes waiting for the paragraph they interrupt to end
+        prev: _Row | None = None
+        between = ""
+        for k, row in enumerate(self.rows):
+            if row.what == "footnote":
+                self._footnote(held, row)
+                between = between or "footnote"
+                continue
+            if row.what == "notice":  # the cover notice stands between paragraphs: nothing joins across it
+                prev = None
+                continue
+            if row.what:
+                between = "page break"
+                continue
+            how = self._join(k, prev, row) if self.current is not None and prev is not None else None
+            self.place += how in (None, "repair")
+            line, folded = Line(row.number, row.text, row.mark, self.place), fold(row.text)[0]
+            if how is None:
+                if self.current is not None:
+                    out.append(self.current)
+                out += held
+                held = []
+                self.current, self.text, self.repairs, self.first_row = Paragraph([line]), folded, 0, True
+                self.heading = 0 if row.mark == "item" else self.rules.match_heading(folded)
+            else:
+                g = glue(self.lang, prev.text, row.text, prev.spaced, self.mixed)
+                self.current.joins.append(Join(g, how, between))
+                self.current.lines.append(line)
+                self.text += g + folded
+                self.repairs += how == "repair"
+                if self.current.mark != "item":
+                    self.heading = self.rules.match_heading(self.text)
+                self.first_row = how == "repair"  # a repair opened the next source paragraph
+            prev, between = row, ""
+        if self.current is not None:
+            out.append(self.current)
+        return out + held
+
+    def _indent_dropped(self, k: int) -> bool:
+        """Row k is a paragraph's first line whose indent the converter dropped: the wrap cut it
+        only if it had the indent (the next line's first word would have fitted otherwise).
+        Asked only where blank lines cannot tell paragraphs apart."""
+        nxt = _next_text(self.rows, k)
+        if nxt is None or not self.wrap or self.blank_matters or not _FIRST_LINE_INDENT[self.lang]:
+            return False
+        row, after = self.rows[k], self.rows[nxt]
+        return _cut_by_wrap(row, after, self.wrap, self.lang, True) and not _cut_by_wrap(row, after, self.wrap, self.lang, False)
+
+    def _footnote(self, held: list[Paragraph], row: _Row) -> None:
+        """A footnote row opens a footnote, or continues the one before it when it has no number."""
+        last = held[-1] if held else None
+        if last is not None and not _FOOTNOTE.match(fold(row.text)[0]):
+            last.joins.append(Join(glue(self.lang, last.lines[-1].text, row.text, row.spaced, self.mixed), "wrap"))
+            last.lines.append(Line(row.number, row.text, "footnote", last.lines[-1].place))
+        else:
+            self.place += 1
+            held.append(Paragraph([Line(row.number, row.text, "footnote", self.place)], kind="footnote"))
+
+    def _join(self, k: int, prev: _Row, row: _Row) -> str | None:
+        """How row k attaches to the paragraph ending with `prev`: "wrap", "heading", "repair" or None (it starts one)."""
+        rules, lang, wrap, current = self.rules, self.lang, self.wrap, self.current
+        folded_prev = fold(prev.text)[0]
+        if row.dashed and wrap and not rules.is_final(folded_prev) and _cut_by_wrap(prev, row, wrap, lang, self.first_row):
+            row.text, row.mark = row.dashed, ""  # "- 1912年": a dash the wrap put first on the line
+            return "wrap"
+        if row.mark in ("title", "item") or current.mark == "title":
+            return None
+        if len(current.lines) == 1 and prev.mark != "item" and rules.heading_is_cut(folded_prev):
+            joined = folded_prev + glue(lang, prev.text, row.text, prev.spaced) + fold(row.text)[0]
+            if rules.match_heading(joined) > len(folded_prev):
+                return "heading"
+        paragraph_break = (self.blank_matters and row.blank_before) or bool(wrap and row.indent)
+        table_row = prev.mark == "item" and not prev.dashed  # columns kept as tabs: rows do not run on
+        # a dropped first-line indent leaves room at the end of a paragraph's first line, and on any line
+        # that stops mid-sentence the room may be that indent too: a paragraph does not end there
+        indented = self.first_row or not rules.holds_sentence(folded_prev[-2:])
+        cut = bool(wrap) and not paragraph_break and not table_row and _cut_by_wrap(prev, row, wrap, lang, indented)
+        if _starts_heading(self.rows, k, lang):
+            # a heading opens a paragraph; a line the wrap ran on to only looks like one
+            # ("物质的四种状态（顺序不分手）：固体…"), unless it names the language spoken, or follows a
+            # finished phrase where nothing else tells paragraphs apart (or its dropped indent does)
+            if not cut or _names_language(self.rows[k].text, lang) or (
+                    rules.is_final(folded_prev) and not self.blank_matters
+                    and (not _FIRST_LINE_INDENT[lang] or self._indent_dropped(k))):
+                return None
+        if cut and rules.holds_sentence(folded_prev[-2:]) and self._indent_dropped(k):
+            return None  # a sentence ends the line and the next one opens a paragraph
+        if cut:
+            return "wrap"
+        # running text; wrapped Chinese titles joined are long enough to pass for it, but have no comma
+        prose = self.heading or self.repairs or (rules.is_prose(self.text) and (
+            not (wrap and _LONG_TITLES[lang]) or rules.holds_sentence(self.text) or bool(_COMMA.search(self.text)))) or (
+            not wrap and len(current.lines) > 1)
+        if len(self.text) > self.heading and prose and not rules.is_final(self.text):
+            return "repair"
+        return None
+
+
+def _blank_lines_matter(rows: list[_Row]) -> bool:
+    """Blank lines separate paragraphs, unless the converter put one after nearly every line."""
+    text = [r for r in rows if not r.what]
+    if len(text) < 8:
+        return True
+    after = sum(1 for a, b in zip(text, text[1:]) if b.blank_before)
+    return after < 0.85 * (len(text) - 1)
+
+
+# ---------------------------------------------------------------- explanation
+
+
+def explain(reading: Reading, segments: list) -> str:
+    """What the reader did, segment by segment: source lines, joins (how, glue, across what) and drops."""
+    joins: dict[tuple[int, int], Join] = {}
+    for p in reading.paragraphs:
+        for a, b, j in zip(p.lines, p.lines[1:], p.joins):
+            joins[(a.number, b.number)] = j
+    out = [f"layout: {reading.describe()}"]
+    out += [f"note: {n}" for n in reading.notes]
+    out.append(f"dropped: {len(reading.dropped)} line(s) of page furniture")
+    pending = list(reading.dropped)
+    for k, seg in enumerate(segments, 1):
+        first, last = min(seg.lines), max(seg.lines)
+        while pending and pending[0].number < first:
+            d = pending.pop(0)
+            out.append(f"  - line {d.number} dropped ({d.what}): {d.text}")
+        out.append(f"[{k}] {seg.kind}, line{'s' if len(seg.lines) > 1 else ''} {', '.join(map(str, seg.lines))}: {seg.text}")
+        for a, b in zip(seg.lines, seg.lines[1:]):
+            j = joins.get((a, b))
+            if j is not None:
+                across = f" across {j.across}" if j.across else ""
+                out.append(f"    join {a}+{b}: {j.how}{across}, glue {j.glue!r}")
+        while pending and pending[0].number <= last:
+            d = pending.pop(0)
+            out.append(f"    line {d.number} dropped ({d.what}): {d.text}")
+    out += [f"  - line {d.number} dropped ({d.what}): {d.text}" for d in pending]
+    return "\n".join(out) + "\n"
