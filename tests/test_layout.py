@@ -19,9 +19,9 @@ import aligner
 from aligner.cli import app
 from aligner.layout import glue, read
 from aligner.read import InputError
+from aligner.records import records
 from aligner.segment import segment_text
 from aligner.visual import evidence, flip_line, logical_order
-from aligner.records import records
 from aligner.write import write_jsonl
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
