@@ -4,8 +4,8 @@ Converters lay the same text out in many ways: one paragraph per line; lines
 wrapped at the column width with blank lines between paragraphs, or a blank
 line after every line; `pdftotext -layout` with indentation and two columns
 side by side; Windows line ends and form feeds at page breaks. They also leave
-page furniture (running heads, page counters, job numbers, bar codes, the
-cover notice) and footnotes at the foot of a page. This module reads the text
+page furniture (running heads, page counters, job numbers, bar codes) and
+footnotes at the foot of a page. This module reads the text
 itself to undo all that:
 
 - two columns side by side are split at their gutter (or refused);
@@ -49,10 +49,6 @@ _FURNITURE = {
     # "S/PV.7796  联合国与区域…的合作  28/10/2016", and the date first on facing pages
     "running head": re.compile(rf"^(?:{_SYMBOL}(?:\s+.{{0,160}})?\s+{_DATE}|{_DATE}\s+(?:.{{0,160}}\s+)?{_SYMBOL}|{_SYMBOL})$"),
 }
-# The cover notice of verbatim records, from its first words to the room number that ends it.
-_NOTICE_START = {"zh": re.compile(r"^本记录包括中文发言的文本"), "ar": re.compile(r"^يتضمن هذا المحضر")}
-_NOTICE_END = re.compile(r"U-?\s*\d{3,4}\s*[)）]?\s*[.。]?\s*$")
-_NOTICE_LINES = 12
 # A footnote at a page foot: "1 见 S/2013/588。", "¹ انظر ...".
 _FOOTNOTE = re.compile(rf"^(?:{_DIGIT}{{1,2}}|[\u00b9\u00b2\u00b3\u2070-\u2079]+)\s+\S")
 _FOOTNOTE_ZONE = 6  # lines above a page break a footnote may start
@@ -163,7 +159,7 @@ def read(text: str, lang: str) -> Reading:
     rows, split = _rows(pages, lang)
     if split:
         notes.append(f"two columns side by side on {split} page(s): read left column, then right")
-    _mark_furniture(rows, lang)
+    _mark_furniture(rows)
     _mark_footnotes(rows)
     dropped = [Dropped(r.number, r.text, r.what) for r in rows if r.what and r.what != "footnote"]
     text_rows = [r for r in rows if not r.what or r.what == "footnote"]
@@ -300,39 +296,20 @@ def _uncell(cells: list[str]) -> str:
 # ---------------------------------------------------------------- furniture and footnotes
 
 
-def _mark_furniture(rows: list[_Row], lang: str) -> None:
-    """Mark page furniture and the cover notice; the text row after furniture follows a page break."""
-    k = 0
-    while k < len(rows):
-        row = rows[k]
-        if not row.what and row.mark != "item" and _NOTICE_START[lang].match(fold(row.text)[0]):
-            end = _notice_end(rows, k)
-            for r in rows[k:end + 1]:
-                r.what = r.what or "notice"
-            k = end
-        k += 1
+def _mark_furniture(rows: list[_Row]) -> None:
+    """The text row after page furniture follows a page break. (The cover notice, "本记录包括中文发言的
+    文本…" / "يتضمن هذا المحضر…", is not furniture: it is translated on both sides, and the gold
+    alignments of meeting records align it.)"""
     pending, blanks = False, None  # a page break since the last text row; the blank lines before it
     for row in rows:
         if row.what:
             if blanks is None:
                 blanks = row.blank_before
-            pending = pending or row.page_before or row.what != "notice"
+            pending = True
         else:
             if blanks is not None:  # the blank lines between furniture rows and text are layout, not paragraphs
                 row.blank_before = blanks
             row.page_before, pending, blanks = row.page_before or pending, False, None
-
-
-def _notice_end(rows: list[_Row], start: int) -> int:
-    """The last row of the notice starting at `start`: the one closing with the room number, else the first."""
-    text = ""
-    for k in range(start, min(len(rows), start + _NOTICE_LINES)):
-        if rows[k].what:
-            continue
-        text += rows[k].text
-        if _NOTICE_END.search(text):
-            return k
-    return start
 
 
 def _mark_footnotes(rows: list[_Row]) -> None:
