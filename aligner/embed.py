@@ -24,6 +24,7 @@ import functools
 import hashlib
 import io
 import marshal
+import math
 import os
 from array import array
 
@@ -152,7 +153,7 @@ def similarity(z_sum: np.ndarray, a_sum: np.ndarray, z_hub: float, a_hub: float)
     """Margin similarity of two bead sides, each a sum of its sentences' vectors, less the
     mean hubness of each side's sentences (0 for plain cosine). In float64, as the numpy scorer."""
     z_sum, a_sum = z_sum.astype(float, copy=False), a_sum.astype(float, copy=False)
-    zn, an = float(np.linalg.norm(z_sum)), float(np.linalg.norm(a_sum))
-    if zn == 0 or an == 0:
+    zz, aa = float(z_sum @ z_sum), float(a_sum @ a_sum)
+    if zz <= 0 or aa <= 0:
         return 0.0
-    return float(z_sum @ a_sum) / (zn * an) - (z_hub + a_hub) / 2
+    return float(z_sum @ a_sum) / math.sqrt(zz * aa) - (z_hub + a_hub) / 2

@@ -402,6 +402,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | N
     parts = [ctx.parts(*b) for b in beads]
     scores = [costs.bead_total(ctx.evidence, *p) for p in parts]
     sides: dict[int, tuple] = {}  # bead -> its (same, other) sides, when first needed
+    open_ends = [any(q.open_end for q in b[side]) for b in beads]
     moves = []
     for k, b in enumerate(beads):
         if len(b[side]) < 2:
@@ -416,6 +417,8 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | N
             for _, d in where[lo:hi]:
                 if d == k or (active is not None and k not in active and d not in active):
                     continue
+                if not (p.open_end or open_ends[d]):
+                    continue  # a piece that continues a sentence goes only where a sentence stops mid-way
                 if d not in sides:
                     sides[d] = (ctx.side(lang, beads[d][side]), ctx.side(other, beads[d][1 - side]))
                 bound = costs.growth_bound(ctx.evidence, parts[d], piece, *sides[d])
