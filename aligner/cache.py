@@ -51,13 +51,14 @@ def cached_file(name: str, build: Callable[[], str | bytes], cache_dir: Path | N
         path = folder / name
         if _intact(path, valid):
             return path
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         try:
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             data = build()
             tmp.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
             os.replace(tmp, path)
             return path
         except OSError:
+            tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
             continue
     raise OSError(f"cannot write the cache file {name} in {cache_dir or user_cache_dir()} or a temp folder")
 

@@ -25,7 +25,8 @@ L2 = 1e-3  # ridge on the weights (not the bias): keeps a fit stable when a feat
 def features(ctx, bead) -> tuple[float, ...]:
     """What the probability is read from. Two-sided: (1, the bead's score, its similarity
     of meaning, segments beyond two). One-sided: (0, the best cosine of its sentences to
-    any sentence of the other document, their hubness, segments beyond one)."""
+    a sentence of the other document, sought within embed.WINDOW sentences of their place,
+    their hubness, segments beyond one)."""
     if bead.zh and bead.ar:
         parts = ctx.parts(bead.zh, bead.ar)
         return (1.0, float(ctx.score(bead.zh, bead.ar)), float(parts[-1]), float(len(bead.zh) + len(bead.ar) - 2))

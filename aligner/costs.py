@@ -40,6 +40,10 @@ class Evidence:
     meaning: float = 0.0
     margin: bool = True  # similarity less the sentences' hubness (CSLS), or plain cosine
 
+    def __post_init__(self) -> None:
+        if min(self.length, self.anchors, self.meaning) < 0:  # growth_bound, which recovery prunes by, needs this
+            raise ValueError("evidence weights of length, anchors and meaning must not be negative")
+
     def without(self, signal: str) -> "Evidence":
         """The same evidence with one signal left out ("margin": plain cosine instead)."""
         return replace(self, margin=False) if signal == "margin" else replace(self, **{signal: 0.0})
@@ -149,5 +153,6 @@ def growth_bound(evidence: Evidence, parts: tuple[float, ...], piece: Side, same
 
 
 def confidence(score: float) -> float:
-    """Map a bead score to [0, 1] (logistic), for users filtering by --min-score."""
+    """A bead score on [0, 1] (logistic), for the aligner's own thresholds while it aligns
+    (recover.DISSOLVE, align.ABSORB_MIN); users see calibrate's probability instead."""
     return 1.0 / (1.0 + math.exp(-(score - 1.0)))

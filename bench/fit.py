@@ -19,11 +19,11 @@ Two fits, each reported on data it was not fitted on:
 """
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import random
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from aligner import calibrate, costs  # noqa: E402
 from aligner.align import Document, PairContext  # noqa: E402
 from aligner.cues import features  # noqa: E402
 from aligner.embed import embed  # noqa: E402
+from aligner.layout import Reading  # noqa: E402
 from aligner.lexicon import load  # noqa: E402
 from aligner.model import Segment  # noqa: E402
 
@@ -54,7 +55,7 @@ def unit_context(doc: golddocs.GoldDoc, evidence: costs.Evidence) -> tuple[PairC
         seg_list = [Segment(u.text, (u.line,), index=k, chain=k) for k, u in enumerate(units)]
         segs[lang] = {u.id: s for u, s in zip(units, seg_list)}
         docs[lang] = Document(lang, seg_list, [features(s, lang, lexicon) for s in seg_list], [],
-                              embed([s.text for s in seg_list]))
+                              embed([s.text for s in seg_list]), Reading([], [], []))
     return PairContext(docs["zh"], docs["ar"], lexicon, evidence), segs["zh"], segs["ar"]
 
 
@@ -205,43 +206,56 @@ def calibration_report(cal: calibrate.Calibration, data) -> dict:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reuse-weights", action="store_true",
+                    help="take the three sets of evidence weights from data/evidence.json's report instead of "
+                         "searching again (the search takes most of the time); refit and re-measure the rest")
+    args = ap.parse_args()
     meeting = golddocs.meeting(accuracy.ZH, accuracy.AR)
     fl = golddocs.flores()
-    dev = [meeting, golddocs.reading_order(meeting)]
-    flores = [fl, golddocs.omitted(golddocs.displaced(fl))]
+    gold = {"dev": [(meeting, "0-213"), (golddocs.reading_order(meeting), "0-213")],
+            "FLORES": [(fl, None), (golddocs.omitted(golddocs.displaced(fl)), None)]}
     report: dict = {"joined text or sum of vectors (dev gold)": joined_or_summed(meeting)}
     print(json.dumps(report, indent=1), flush=True)
+    previous = json.loads(OUT.read_text(encoding="utf-8"))["report"] if args.reuse_weights else {}
+
+    def weights_of(name: str, cases: dict) -> tuple[costs.Evidence, str]:
+        if previous:
+            return costs.Evidence(**previous[name]["weights"]), "taken from the previous fit (--reuse-weights)"
+        found, value = fit_evidence(cases)
+        return found, f"objective on its own data {value:.4f}"
 
     # 1. evidence weights, cross-validated between the meeting and FLORES
     docs = accuracy.cases()
-    dev_cases = {k: v for k, v in docs.items() if k.startswith("dev")}
-    fl_cases = {k: v for k, v in docs.items() if k.startswith("FLORES")}
-    for name, train, test in (("dev", dev_cases, fl_cases), ("FLORES", fl_cases, dev_cases)):
-        weights, train_value = fit_evidence(train)
-        report[f"fitted on {name}"] = {"weights": weights.__dict__, "objective on its own data": round(train_value, 4),
-                                       "held out": accuracy.run({"evidence": weights}, test, reuse=True)}
+    by_set = {name: {k: v for k, v in docs.items() if k.startswith(name)} for name in gold}
+    fold_weights = {}
+    for train, test in (("dev", "FLORES"), ("FLORES", "dev")):
+        fold_weights[train], how = weights_of(f"fitted on {train}", by_set[train])
+        report[f"fitted on {train}"] = {"weights": fold_weights[train].__dict__, "how": how,
+                                        "held out": accuracy.run({"evidence": fold_weights[train]}, by_set[test], reuse=True)}
         print(json.dumps(report, indent=1), flush=True)
-    final, value = fit_evidence(docs)
-    report["fitted on both"] = {"weights": final.__dict__, "objective (not held out)": round(value, 4)}
+    final, how = weights_of("fitted on both", docs)
+    report["fitted on both"] = {"weights": final.__dict__, "how": how, "not held out": accuracy.run({"evidence": final}, docs, reuse=True)}
     print(json.dumps(report, indent=1), flush=True)
 
-    # 2. calibration, cross-validated the same way
-    dev_beads = [b for d, only in ((dev[0], "0-213"), (dev[1], "0-213")) for b in labelled_beads(d, only, final)]
-    fl_beads = [b for d in flores for b in labelled_beads(d, None, final)]
-    cal_dev, cal_fl = calibrate.fit(dev_beads), calibrate.fit(fl_beads)
-    report["calibration fitted on dev, measured on FLORES"] = calibration_report(cal_dev, fl_beads)
-    report["calibration fitted on FLORES, measured on dev"] = calibration_report(cal_fl, dev_beads)
-    cal = calibrate.fit(dev_beads + fl_beads)
-    report["calibration fitted on both, measured on both (not held out)"] = calibration_report(cal, dev_beads + fl_beads)
+    # 2. calibration, nested in the same folds: the weights and the calibration of a fold are both fitted on
+    # its training documents, and measured on the beads of the other documents aligned with those weights
+    def beads(name: str, evidence: costs.Evidence):
+        return [b for doc, only in gold[name] for b in labelled_beads(doc, only, evidence)]
+
+    for train, test in (("dev", "FLORES"), ("FLORES", "dev")):
+        cal = calibrate.fit(beads(train, fold_weights[train]))
+        report[f"calibration fitted on {train}, measured on {test}"] = calibration_report(cal, beads(test, fold_weights[train]))
+    every = beads("dev", final) + beads("FLORES", final)
+    cal = calibrate.fit(every)
+    report["calibration fitted on both, measured on both (not held out)"] = calibration_report(cal, every)
     print(json.dumps(report, indent=1), flush=True)
 
-    weights = dict(final.__dict__)
-    OUT.write_text(json.dumps({"weights": weights, "calibration": cal.to_json(),
+    OUT.write_text(json.dumps({"weights": final.__dict__, "calibration": cal.to_json(),
                                "made_by": "python bench/fit.py", "report": report}, indent=1) + "\n", encoding="utf-8")
     (ROOT / "bench" / "fit.md").write_text("# Fitted evidence weights and calibration\n\nMade by `python bench/fit.py`.\n\n```json\n"
                                            + json.dumps(report, indent=1) + "\n```\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
-    with tempfile.TemporaryDirectory():
-        main()
+    main()

@@ -55,14 +55,33 @@ def labelled():
 
 def test_calibration_holds_on_beads_left_out_of_its_fit(labelled):
     """Fitted on every other bead of the dev gold, the probabilities of the remaining beads are
-    close to how often they are exact."""
+    close to how often they are exact (the calibration is held out; the evidence weights saw this
+    document: bench/fit.py nests both in its cross-validation). A constant probability, the
+    share of exact beads, misses this bound."""
     fitted_on, held_out = labelled[0::2], labelled[1::2]
     cal = calibrate.fit(fitted_on)
     p = np.array([cal.probability(f) for f, _ in held_out])
     y = np.array([label for _, label in held_out])
     assert len(held_out) > 100
-    assert calibrate.expected_calibration_error(p, y) <= 0.08
+    assert calibrate.expected_calibration_error(p, y) <= 0.05
     assert y[p >= 0.9].mean() >= 0.95
+
+
+def test_fit_examples_are_gold_beads_and_their_near_misses():
+    """bench/fit.py builds its training beads over gold units: each gold bead (label 1) and its
+    near misses (label 0), with their length, anchor and meaning evidence."""
+    if not EVAL_DIR.exists():
+        pytest.skip(f"shared evaluation data absent: {EVAL_DIR}")
+    sys.path.insert(0, str(BENCH))
+    import fit
+    import golddocs
+
+    fl = golddocs.flores()
+    small = golddocs.GoldDoc(fl.zh, fl.ar, fl.units_zh[:12], fl.units_ar[:12], fl.beads[:12])
+    x, offset, y = fit.examples(small)
+    assert x.shape == (len(y), 3) and len(offset) == len(y)
+    assert y.sum() == 12 and (y == 0).sum() > 12
+    assert x[y == 1, 2].mean() > x[y == 0, 2].mean() + 0.2  # meaning tells the gold beads apart
 
 
 def test_summary_mean_score_is_over_the_beads_written(tmp_path):
