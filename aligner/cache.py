@@ -1,7 +1,9 @@
 """Caches: files derived from installed packages, kept in the user cache directory; bounded in-memory caches."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
@@ -46,6 +48,7 @@ def cached_file(name: str, build: Callable[[], str | bytes], cache_dir: Path | N
     for folder in (cache_dir or user_cache_dir(), Path(tempfile.gettempdir()) / "aligner-cache", None):
         if folder is None:
             folder = Path(tempfile.mkdtemp(prefix="aligner-cache-"))
+            atexit.register(shutil.rmtree, folder, True)  # a private folder of this process: gone with it
         elif not _ours(folder):
             continue
         path = folder / name

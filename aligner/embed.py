@@ -137,8 +137,9 @@ def neighbours(mine: np.ndarray, other: np.ndarray, k: int = NEIGHBOURS,
                window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
     """Each row's hubness, its mean cosine to its k nearest rows of `other` (clipped at 0:
     a margin never rewards), and its cosine to the nearest. They are sought within `window`
-    rows of its proportional place there (the whole document when it is shorter), so long
-    documents stay linear."""
+    rows of its proportional place there (a little more: rows go in blocks of 256, each
+    searching the union of its rows' windows; the whole document when it is shorter), so
+    long documents stay linear."""
     n, m = len(mine), len(other)
     out, nearest = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
     if not n or not m:
@@ -147,8 +148,7 @@ def neighbours(mine: np.ndarray, other: np.ndarray, k: int = NEIGHBOURS,
     block = 256
     for r0 in range(0, n, block):
         r1 = min(n, r0 + block)
-        centre = (r0 + r1) / 2 * m / n
-        c0, c1 = max(0, int(centre) - window), min(m, int(centre) + window)
+        c0, c1 = max(0, int(r0 * m / n) - window), min(m, int(r1 * m / n) + window)  # every row's window, whole
         sims = mine[r0:r1] @ other[c0:c1].T
         top = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
         out[r0:r1] = np.maximum(top.mean(axis=1), 0.0)
