@@ -11,12 +11,12 @@ and checked on documents held out from the fit.
 from __future__ import annotations
 
 import functools
-import json
 import math
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
+
+from . import costs
 
 BINS = 10  # equal-width probability bins of the expected calibration error
 L2 = 1e-3  # ridge on the weights (not the bias): keeps a fit stable when a feature is rare
@@ -54,9 +54,8 @@ class Calibration:
 
 @functools.cache
 def fitted() -> Calibration:
-    """The calibration bench/fit.py wrote (data/evidence.json)."""
-    data = json.loads((resources.files("aligner") / "data" / "evidence.json").read_text(encoding="utf-8"))
-    cal = data["calibration"]
+    """The calibration bench/fit.py wrote (data/evidence.json, read once with the weights)."""
+    cal = costs.fitted_data()["calibration"]
     return Calibration(tuple(cal["two_sided"]), tuple(cal["one_sided"]))
 
 

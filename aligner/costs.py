@@ -50,10 +50,15 @@ class Evidence:
 
 
 @functools.cache
+def fitted_data() -> dict:
+    """data/evidence.json, as bench/fit.py wrote it: the evidence weights and the calibration."""
+    return json.loads((resources.files("aligner") / "data" / "evidence.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
 def fitted() -> Evidence:
-    """The evidence weights fitted by bench/fit.py (data/evidence.json)."""
-    data = json.loads((resources.files("aligner") / "data" / "evidence.json").read_text(encoding="utf-8"))
-    return Evidence(**data["weights"])
+    """The evidence weights fitted by bench/fit.py."""
+    return Evidence(**fitted_data()["weights"])
 
 
 @dataclass(frozen=True)
