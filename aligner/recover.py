@@ -117,6 +117,7 @@ def recover_displaced(ctx, beads: list[Bead]) -> list[Bead]:
     pairs = [(b.zh, b.ar) for b in kept] + new_pairs
     left_zh = [s for s in zh_orphans if s.index not in placed_zh]
     left_ar = [s for s in ar_orphans if s.index not in placed_ar]
+    pairs, left_zh, left_ar = _adopt_pieces(ctx, pairs, left_zh, left_ar)
     pairs, left_zh, left_ar = _rejoin_fragments(ctx, pairs, left_zh, left_ar)
     pairs = _swap_joint_pieces(ctx, pairs)
 
@@ -364,6 +365,57 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
 def distance_penalty(line_a: int, line_b: int) -> float:
     """Converters displace text within a page or two: the farther apart, the less likely."""
     return DISTANCE_WEIGHT * math.log1p(abs(line_a - line_b) / DISTANCE_SCALE)
+
+
+def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
+    """A sentence left without a counterpart takes a piece of the other language from a
+    bead holding several, when the piece reads as its translation (margin similarity
+    first, then the exact bead scores): a displaced head or tail may sit with a
+    neighbour's translation while its own sentence stays alone. Best moves first; the
+    swap of joint pieces that follows brings the rest of a torn sentence along."""
+    beads = [[list(z), list(a)] for z, a in pairs]
+    left = [list(left_zh), list(left_ar)]
+    for side in (1, 0):  # the language of the pieces taken: Arabic pieces to Chinese orphans first
+        lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
+        orphans = left[1 - side]
+        docs = (ctx.zh, ctx.ar)
+        pieces = [(p.index, k) for k, b in enumerate(beads) if len(b[side]) > 1
+                  for p in b[side] if _joint_piece(p, docs[side].segments)]
+        if not orphans or not pieces:
+            continue
+        piece_idx = [i for i, _ in pieces]
+        orphan_idx = [o.index for o in orphans]
+        sims = docs[1 - side].vectors[orphan_idx] @ docs[side].vectors[piece_idx].T
+        sims -= (ctx.hubness[other][orphan_idx][:, None] + ctx.hubness[lang][piece_idx][None, :]) / 2
+        scores: dict[int, float] = {}
+        moves = []
+        for n, o in enumerate(orphans):
+            for c in sims[n].argsort()[::-1][:CANDIDATES].tolist():
+                pi, k = pieces[c]
+                p = next(q for q in beads[k][side] if q.index == pi)
+                if k not in scores:
+                    scores[k] = ctx.score(*beads[k])
+                rest = [q for q in beads[k][side] if q is not p]
+                loss = scores[k] - ctx.score(*_with_side(beads[k], side, rest))
+                near = beads[k][1 - side]
+                distance = distance_penalty(o.place[0], min(q.place[0] for q in near)) if near else 0.0
+                new = ctx.score(*(([o], [p]) if side == 1 else ([p], [o])), remember=False)
+                gain = new + SKIP - loss - distance
+                if gain > SWAP_GAIN:
+                    moves.append((-gain, o.index, pi, k))
+        moves.sort()
+        used_orphans, used_beads = set(), set()
+        for _, oi, pi, k in moves:
+            if oi in used_orphans or k in used_beads:
+                continue
+            o = next(q for q in orphans if q.index == oi)
+            p = next(q for q in beads[k][side] if q.index == pi)
+            beads[k][side] = [q for q in beads[k][side] if q is not p]
+            beads.append([[o], [p]] if side == 1 else [[p], [o]])
+            orphans.remove(o)
+            used_orphans.add(oi)
+            used_beads.add(k)
+    return [(z, a) for z, a in beads], left[0], left[1]
 
 
 def _swap_joint_pieces(ctx, pairs):
