@@ -368,54 +368,102 @@ def distance_penalty(line_a: int, line_b: int) -> float:
 
 
 def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
-    """A sentence left without a counterpart takes a piece of the other language from a
-    bead holding several, when the piece reads as its translation (margin similarity
-    first, then the exact bead scores): a displaced head or tail may sit with a
-    neighbour's translation while its own sentence stays alone. Best moves first; the
-    swap of joint pieces that follows brings the rest of a torn sentence along."""
+    """A sentence left without a counterpart takes a piece of the other language at a
+    break (_joint_piece: a head that stops mid-sentence, or a paragraph's opening), from
+    a bead holding several or from the unaligned, when the piece reads as its
+    translation: a displaced head may sit with a neighbour's translation, or alone, while
+    its own sentence stays alone. Candidates are the pieces closest in margin similarity,
+    within MEANING_WINDOW segments of the orphan's proportional place; each move is
+    scored exactly (the new bead, the two no longer left out, what a giving bead loses,
+    the distance from where the orphan's neighbours put its translation) and made best
+    first. The re-joining that follows brings the rest of a torn sentence along."""
     beads = [[list(z), list(a)] for z, a in pairs]
     left = [list(left_zh), list(left_ar)]
+    docs = (ctx.zh, ctx.ar)
     for side in (1, 0):  # the language of the pieces taken: Arabic pieces to Chinese orphans first
-        lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
-        orphans = left[1 - side]
-        docs = (ctx.zh, ctx.ar)
-        pieces = [(p.index, k) for k, b in enumerate(beads) if len(b[side]) > 1
-                  for p in b[side] if _joint_piece(p, docs[side].segments)]
+        orphans, alone = left[1 - side], left[side]
+        segs = docs[side].segments
+        pieces = sorted([(p.index, k) for k, b in enumerate(beads) if len(b[side]) > 1 for p in b[side]
+                         if _joint_piece(p, segs)] + [(p.index, -1) for p in alone if _joint_piece(p, segs)])
         if not orphans or not pieces:
             continue
-        piece_idx = [i for i, _ in pieces]
-        orphan_idx = [o.index for o in orphans]
-        sims = docs[1 - side].vectors[orphan_idx] @ docs[side].vectors[piece_idx].T
-        sims -= (ctx.hubness[other][orphan_idx][:, None] + ctx.hubness[lang][piece_idx][None, :]) / 2
-        scores: dict[int, float] = {}
+        expected = _expected_places(beads, side)
         moves = []
-        for n, o in enumerate(orphans):
-            for c in sims[n].argsort()[::-1][:CANDIDATES].tolist():
-                pi, k = pieces[c]
+        scores: dict[int, float] = {}
+        for o, (pi, k) in _nearest_pieces(ctx, orphans, pieces, side):
+            if k < 0:  # an unaligned piece: it, too, is no longer left out
+                p, loss = segs[pi], -SKIP
+            else:
                 p = next(q for q in beads[k][side] if q.index == pi)
                 if k not in scores:
                     scores[k] = ctx.score(*beads[k])
-                rest = [q for q in beads[k][side] if q is not p]
-                loss = scores[k] - ctx.score(*_with_side(beads[k], side, rest))
-                near = beads[k][1 - side]
-                distance = distance_penalty(o.place[0], min(q.place[0] for q in near)) if near else 0.0
-                new = ctx.score(*(([o], [p]) if side == 1 else ([p], [o])), remember=False)
-                gain = new + SKIP - loss - distance
-                if gain > SWAP_GAIN:
-                    moves.append((-gain, o.index, pi, k))
+                loss = scores[k] - ctx.score(*_with_side(beads[k], side, [q for q in beads[k][side] if q is not p]))
+            places = expected(o.index)
+            distance = min(distance_penalty(e, p.place[0]) for e in places) if places else 0.0
+            gain = ctx.score(*_orphan_bead(o, p, side), remember=False) + SKIP - loss - distance
+            if gain > SWAP_GAIN:
+                moves.append((-gain, o.index, pi, k))
         moves.sort()
-        used_orphans, used_beads = set(), set()
+        used_orphans, used_pieces, used_beads = set(), set(), set()
         for _, oi, pi, k in moves:
-            if oi in used_orphans or k in used_beads:
+            if oi in used_orphans or pi in used_pieces or k in used_beads:
                 continue
             o = next(q for q in orphans if q.index == oi)
-            p = next(q for q in beads[k][side] if q.index == pi)
-            beads[k][side] = [q for q in beads[k][side] if q is not p]
-            beads.append([[o], [p]] if side == 1 else [[p], [o]])
+            p = segs[pi]
+            if k < 0:
+                alone.remove(p)
+            else:
+                beads[k][side] = [q for q in beads[k][side] if q.index != pi]
+                used_beads.add(k)
+            beads.append(list(_orphan_bead(o, p, side)))
             orphans.remove(o)
             used_orphans.add(oi)
-            used_beads.add(k)
+            used_pieces.add(pi)
     return [(z, a) for z, a in beads], left[0], left[1]
+
+
+def _expected_places(beads, side: int):
+    """A function: an orphan's index (in the other language than `side`) -> the paragraphs, in
+    the language of `side`, where the two-sided beads of its nearest aligned neighbours
+    (before and after it) have their text."""
+    anchored = sorted((s.index, k) for k, b in enumerate(beads) if b[0] and b[1] for s in b[1 - side])
+    at = [i for i, _ in anchored]
+
+    def places(index: int) -> list[int]:
+        n = bisect_left(at, index)
+        out = [max(q.place[-1] for q in beads[anchored[n - 1][1]][side])] if n else []
+        if n < len(at):
+            out.append(min(q.place[0] for q in beads[anchored[n][1]][side]))
+        return out
+
+    return places
+
+
+def _orphan_bead(orphan: Segment, piece: Segment, side: int) -> tuple[list[Segment], list[Segment]]:
+    """(Chinese, Arabic) of an orphan with a piece of the other language (the piece's side)."""
+    return ([orphan], [piece]) if side == 1 else ([piece], [orphan])
+
+
+def _nearest_pieces(ctx, orphans: list[Segment], pieces: list[tuple[int, int]], side: int, block: int = 256):
+    """(orphan, (piece index, its bead)) for each orphan's CANDIDATES pieces closest in margin
+    similarity, among those within MEANING_WINDOW segments of its proportional place (orphans
+    in blocks: memory stays linear in the document)."""
+    mine, other = (ctx.ar, ctx.zh) if side == 0 else (ctx.zh, ctx.ar)
+    scale = len(other.segments) / max(1, len(mine.segments))
+    at = [i for i, _ in pieces]
+    orphans = sorted(orphans, key=lambda s: s.index)
+    for first in range(0, len(orphans), block):
+        group = orphans[first:first + block]
+        lo = bisect_left(at, group[0].index * scale - MEANING_WINDOW)
+        hi = bisect_left(at, group[-1].index * scale + MEANING_WINDOW + 1)
+        if lo == hi:
+            continue
+        rows, cols = [o.index for o in group], at[lo:hi]
+        sims = mine.vectors[rows] @ other.vectors[cols].T
+        sims -= (ctx.hubness[mine.lang][rows][:, None] + ctx.hubness[other.lang][cols][None, :]) / 2
+        for o, row in zip(group, sims):
+            for c in row.argsort()[::-1][:CANDIDATES].tolist():
+                yield o, pieces[lo + c]
 
 
 def _swap_joint_pieces(ctx, pairs):

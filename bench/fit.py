@@ -43,6 +43,7 @@ from aligner.lexicon import load  # noqa: E402
 from aligner.model import Segment  # noqa: E402
 
 ROOT = golddocs.ROOT
+STRICT, FINER = 1, 2  # the two labels of labelled_beads
 OUT = ROOT / "aligner" / "data" / "evidence.json"
 
 
@@ -166,9 +167,17 @@ def _scorer():
 
 
 def labelled_beads(doc: golddocs.GoldDoc, only: str | None, evidence: costs.Evidence):
-    """The aligner's beads on a gold document, each with its evidence (calibrate.features)
-    and whether it is exact by the reference scorer's rules; beads outside the gold's
-    scope are left out."""
+    """The aligner's beads on a gold document, each as (its evidence (calibrate.features),
+    exact by the reference scorer's rules, exact at a finer grain), a label None where
+    that way of judging does not judge the bead; beads outside the gold's scope are
+    left out.
+
+    The scorer maps a bead to the gold units holding the majority of its characters, so a
+    gold unit the aligner splits into two sentences, each aligned with its own translation
+    inside the same gold bead (FLORES: one English sentence translated as two), maps to
+    nothing or to one side only, and counts as wrong. The gold cannot judge below its
+    units; the finer label counts such a bead exact when every bead touching that gold
+    bead's units lies inside it, two-sided, and together they touch all its units."""
     ref = _scorer()
     result = aligner.align(doc.zh, doc.ar, evidence=evidence, check=False)
     zloc, aloc = ref.Locator(doc.zh), ref.Locator(doc.ar)
@@ -182,21 +191,37 @@ def labelled_beads(doc: golddocs.GoldDoc, only: str | None, evidence: costs.Evid
         gold = {b for b in gold if b[0] and lo <= min(b[0]) <= hi}
     zscope = set().union(*(z for z, _ in gold))
     ascope = set().union(*(a for _, a in gold))
-    out = []
+    home = {("zh", u): g for g in gold for u in g[0]} | {("ar", v): g for g in gold for v in g[1]}
+    located = []
     for bead in result.beads:
-        feats = bead.evidence
-        z = ref.units_of(zloc.locate(bead.zh_text)[0], zlen, zown) if bead.zh else frozenset()
-        a = ref.units_of(aloc.locate(bead.ar_text)[0], alen, aown) if bead.ar else frozenset()
-        if (z and not z <= zscope) or (not z and not (a and a <= ascope)):
-            continue
-        out.append((feats, float((z, a) in gold)))
+        zc = zloc.locate(bead.zh_text)[0] if bead.zh else set()
+        ac = aloc.locate(bead.ar_text)[0] if bead.ar else set()
+        touched = {("zh", zown[c]) for c in zc if c in zown} | {("ar", aown[c]) for c in ac if c in aown}
+        located.append((bead, ref.units_of(zc, zlen, zown), ref.units_of(ac, alen, aown), touched))
+    inside: dict = {}  # gold bead -> whether each bead touching its units lies inside it, two-sided
+    covered: dict = {}  # gold bead -> the units touched by beads lying inside it
+    for bead, _, _, touched in located:
+        homes = {home.get(t) for t in touched}
+        for g in homes - {None}:
+            inside.setdefault(g, []).append(bool(bead.zh and bead.ar) and homes == {g})
+        if len(homes) == 1 and None not in homes:
+            covered.setdefault(next(iter(homes)), set()).update(touched)
+    split_right = {g for g, flags in inside.items()
+                   if all(flags) and covered[g] == {("zh", u) for u in g[0]} | {("ar", v) for v in g[1]}}
+    out = []
+    for bead, z, a, touched in located:
+        judged = not ((z and not z <= zscope) or (not z and not (a and a <= ascope)))  # as the scorer judges
+        strict = float((z, a) in gold) if judged else None
+        finer = 1.0 if touched and {home.get(t) for t in touched} <= split_right else strict
+        if finer is not None:
+            out.append((bead.evidence, strict, finer))
     return out
 
 
 def calibration_report(cal: calibrate.Calibration, data) -> dict:
     """ECE and the precision and recall of --min-score 0.5 and 0.9 on labelled beads."""
     p = np.array([cal.probability(f) for f, _ in data])
-    y = np.array([label for _, label in data])
+    y = np.array([label for _, label in data], dtype=float)
     report = {"beads": len(y), "exact": int(y.sum()), "ece": round(calibrate.expected_calibration_error(p, y), 4)}
     for t in (0.5, 0.9):
         kept = p >= t
@@ -240,12 +265,16 @@ def main() -> None:
 
     # 2. calibration, nested in the same folds: the weights and the calibration of a fold are both fitted on
     # its training documents, and measured on the beads of the other documents aligned with those weights
-    def beads(name: str, evidence: costs.Evidence):
-        return [b for doc, only in gold[name] for b in labelled_beads(doc, only, evidence)]
+    # Labels at the finer grain (labelled_beads) are fitted; both labels are reported.
+    def beads(name: str, evidence: costs.Evidence, label: int = FINER):
+        return [(b[0], b[label]) for doc, only in gold[name] for b in labelled_beads(doc, only, evidence)
+                if b[label] is not None]
 
     for train, test in (("dev", "FLORES"), ("FLORES", "dev")):
         cal = calibrate.fit(beads(train, fold_weights[train]))
-        report[f"calibration fitted on {train}, measured on {test}"] = calibration_report(cal, beads(test, fold_weights[train]))
+        for label, how in ((FINER, "exact at the finer grain"), (STRICT, "exact by the scorer's rules")):
+            report[f"calibration fitted on {train}, measured on {test}, {how}"] = calibration_report(
+                cal, beads(test, fold_weights[train], label))
     every = beads("dev", final) + beads("FLORES", final)
     cal = calibrate.fit(every)
     report["calibration fitted on both, measured on both (not held out)"] = calibration_report(cal, every)

@@ -42,7 +42,7 @@ def test_probability_rises_with_the_bead_score():
 
 @pytest.fixture(scope="module")
 def labelled():
-    """The sample's beads in the dev gold's scope, labelled exact or not by the reference scorer's rules."""
+    """The sample's beads in the dev gold's scope, labelled exact or not (at the finer grain: fit.labelled_beads)."""
     if not EVAL_DIR.exists():
         pytest.skip(f"shared evaluation data absent: {EVAL_DIR}")
     sys.path.insert(0, str(BENCH))
@@ -50,7 +50,40 @@ def labelled():
     import golddocs
 
     from aligner import costs
-    return fit.labelled_beads(golddocs.meeting(ZH_PATH, AR_PATH), "0-213", costs.fitted())
+    return [(b[0], b[fit.FINER]) for b in fit.labelled_beads(golddocs.meeting(ZH_PATH, AR_PATH), "0-213", costs.fitted())]
+
+
+def test_a_gold_unit_split_into_translated_sentences_is_exact_at_the_finer_grain():
+    """FLORES gold unit 23 is one English sentence, translated as two sentences on each side.
+    The aligner pairs the sentences one to one; the reference scorer maps each bead to the units
+    holding most of its characters, so no bead maps to the gold bead: wrong by its rules, exact
+    at the finer grain. Against a gold that pairs the first two units crosswise, only the last
+bead is exact."""
+    if not EVAL_DIR.exists():
+        pytest.skip(f"shared evaluation data absent: {EVAL_DIR}")
+    sys.path.insert(0, str(BENCH))
+    import fit
+    import golddocs
+
+    from aligner import costs
+    fl = golddocs.flores()
+    picked = [22, 23, 24]  # a one-sentence unit each side of the split one
+    zh_units, ar_units = [fl.units_zh[k] for k in picked], [fl.units_ar[k] for k in picked]
+    doc = golddocs.GoldDoc(" ".join(u.text for u in zh_units), " ".join(u.text for u in ar_units), [], [],
+                           [{"zh": [k], "ar": [k]} for k in picked])
+    for units, text in ((zh_units, doc.zh), (ar_units, doc.ar)):
+        pos = 0
+        for u in units:
+            start = text.index(u.text, pos)
+            (doc.units_zh if units is zh_units else doc.units_ar).append(golddocs.Unit(u.id, 1, start, start + len(u.text), u.text))
+            pos = start + len(u.text)
+    labels = fit.labelled_beads(doc, None, costs.fitted())
+    assert len(labels) == 4 and all(finer == 1.0 for _, _, finer in labels)
+    assert [strict for _, strict, _ in labels].count(1.0) < 4  # (None: a bead the scorer maps to no unit)
+    crossed = golddocs.GoldDoc(doc.zh, doc.ar, doc.units_zh, doc.units_ar,
+                               [{"zh": [22], "ar": [23]}, {"zh": [23], "ar": [22]}, {"zh": [24], "ar": [24]}])
+    finer = [label for _, _, label in fit.labelled_beads(crossed, None, costs.fitted())]
+    assert finer[-1] == 1.0 and not any(finer[:-1])  # (a bead mapping to no unit at all is left out)
 
 
 def test_calibration_holds_on_beads_left_out_of_its_fit(labelled):

@@ -280,6 +280,9 @@ def test_unaligned_sentence_takes_its_head_from_a_neighbour_bead():
     assert left_zh == [] and left_ar == [tail]
     pairs, left_zh, left_ar = _rejoin_fragments(ctx, pairs, left_zh, left_ar)
     assert ([z2], [head, tail]) in pairs and left_ar == []
+    # the head left unaligned, too: the sentence takes it there
+    pairs, left_zh, left_ar = _adopt_pieces(ctx, [([z0], [a0]), ([z1], [a1])], [z2], [head, tail])
+    assert ([z2], [head]) in pairs and left_zh == [] and left_ar == [tail]
 
 
 def test_an_orphan_takes_only_a_piece_at_a_break():
