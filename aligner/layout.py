@@ -75,6 +75,9 @@ _MIXED_SPACED = re.compile(r"[A-Za-z0-9()] [\u4e00-\u9fff]|[\u4e00-\u9fff] [A-Za
 _MIXED_TIGHT = re.compile(r"[A-Za-z0-9()][\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0-9()]")
 _LONG_TITLES = {"zh": True, "ar": True}  # titles as long as rules.is_prose's length for running text
 _COMMA = re.compile("[,，、،;；؛]")
+_LEADER = re.compile(r"[^\s.](?:\.{4,}|．{3,})\s")  # "美利坚合众国..... 迪卡洛夫人": a row of a table
+_CLOSERS = "[”’」』）)》〉\"»']*$"
+_SENTENCE_CLOSE = {"zh": re.compile("[。；！？!?]+" + _CLOSERS), "ar": re.compile("[.؛؟!?]+" + _CLOSERS)}
 _SEPARATOR_END = re.compile(r"(?:https?://|www\.|[A-Za-z0-9])[A-Za-z0-9./:_\-?=&%#~]*[/\-_.:?=&#~]$")
 
 
@@ -373,6 +376,11 @@ def _wrap_width(rows: list[_Row], lang: str) -> int | None:
     return w
 
 
+def _ends_sentence(text: str, lang: str) -> bool:
+    """A sentence (or a clause ended by a semicolon) ends the text, perhaps inside closing quotes."""
+    return bool(_SENTENCE_CLOSE[lang].search(text.rstrip()))
+
+
 def _first_token(text: str) -> str:
     m = re.match(r"[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a.,/\-]+|\S", text)
     return m.group() if m else text[:1]
@@ -547,7 +555,7 @@ class _Grouping:
         if row.dashed and wrap and not rules.is_final(folded_prev) and _cut_by_wrap(prev, row, wrap, lang, self.first_row):
             row.text, row.mark = row.dashed, ""  # "- 1912年": a dash the wrap put first on the line
             return "wrap"
-        if row.mark in ("title", "item") or current.mark == "title":
+        if row.mark in ("title", "item") or current.mark == "title" or _LEADER.search(row.text):
             return None
         if len(current.lines) == 1 and prev.mark != "item" and rules.heading_is_cut(folded_prev):
             joined = folded_prev + glue(lang, prev.text, row.text, prev.spaced) + fold(row.text)[0]
@@ -557,8 +565,12 @@ class _Grouping:
         table_row = prev.mark == "item" and not prev.dashed  # columns kept as tabs: rows do not run on
         # a dropped first-line indent leaves room at the end of a paragraph's first line, and on any line
         # that stops mid-sentence the room may be that indent too: a paragraph does not end there
-        indented = self.first_row or not rules.holds_sentence(folded_prev[-2:])
-        cut = bool(wrap) and not paragraph_break and not table_row and _cut_by_wrap(prev, row, wrap, lang, indented)
+        indented = self.first_row or not _ends_sentence(folded_prev, lang)
+        cut = bool(wrap) and not paragraph_break and _cut_by_wrap(prev, row, wrap, lang, indented)
+        if table_row:  # rows do not run on, but the wrap may have cut one (its tail holds no tab)
+            if cut and not row.mark:
+                return "wrap"
+            cut = False
         if _starts_heading(self.rows, k, lang):
             # a heading opens a paragraph; a line the wrap ran on to only looks like one
             # ("物质的四种状态（顺序不分手）：固体…"), unless it names the language spoken, or follows a
@@ -567,7 +579,7 @@ class _Grouping:
                     rules.is_final(folded_prev) and not self.blank_matters
                     and (not _FIRST_LINE_INDENT[lang] or self._indent_dropped(k))):
                 return None
-        if cut and rules.holds_sentence(folded_prev[-2:]) and self._indent_dropped(k):
+        if cut and _ends_sentence(folded_prev, lang) and self._indent_dropped(k):
             return None  # a sentence ends the line and the next one opens a paragraph
         if cut:
             return "wrap"
