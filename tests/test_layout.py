@@ -91,6 +91,27 @@ def test_the_helper_lays_out_what_the_issue_describes():
     assert re.search(r"\S {4,}\S", columns)
 
 
+@pytest.mark.parametrize("width", ZH_WIDTHS)
+def test_a_line_ends_a_sentence_only_at_its_final_mark(width):
+    """"…取得积极成果。我" | "们认为，…组织。": the line does not end at the sentence mark, so no
+    paragraph (and no sentence) starts after it, whatever the width."""
+    got = texts(layout(ZH_PATH.read_text(encoding="utf-8"), "zh", "wrapped_blank_after", width), "zh")
+    assert "我们认为，也应在这种背景下来了解伊斯兰合作组织。" in got
+
+
+@pytest.mark.parametrize("lang, path, widths", [("zh", ZH_PATH, ZH_WIDTHS), ("ar", AR_PATH, AR_WIDTHS)])
+def test_rows_of_a_table_stay_rows_when_a_blank_line_follows_every_line(lang, path, widths):
+    """The cover's table rows (columns kept as tabs, or a dot leader: "美利坚合众国..... 迪卡洛夫人"):
+    a row does not run on to the next one, and the wrap's tail of a row ("…السير مارك لايل" |
+    "غرانت") joins it again. One width per language still breaks a row: the wrap puts a tab of the
+    Arabic row on the second line, and the chair's leader row runs on to the next at 22 columns."""
+    text = path.read_text(encoding="utf-8")
+    rows = [s.text for s in segment_text(plain(text), lang) if s.kind == "item" or re.search(r"\.{4,} ", s.text)]
+    assert len(rows) >= 9
+    broken = [w for w in widths if set(rows) - set(texts(layout(text, lang, "wrapped_blank_after", w), lang))]
+    assert len(broken) <= 1, broken
+
+
 # (layout, Chinese width, Arabic width, link F1 tolerance). With a blank line after every line, Arabic
 # paragraphs cannot be told apart (no blank line, no indent left: the 7796 converter's layout, for
 # Arabic); sentences stay the same, but recovery sees other paragraphs: S/PV.7050 loses 0.006 to 0.023
