@@ -76,6 +76,8 @@ _MIXED_TIGHT = re.compile(r"[A-Za-z0-9()][\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0
 _LONG_TITLES = {"zh": True, "ar": True}  # titles as long as rules.is_prose's length for running text
 _COMMA = re.compile("[,，、،;；؛]")
 _LEADER = re.compile(r"[^\s.](?:\.{4,}|．{3,})\s")  # "美利坚合众国..... 迪卡洛夫人": a row of a table
+_COLUMN_GAP = re.compile("[\u4e00-\u9fff] +[\u4e00-\u9fff]")  # Chinese words never have a space between them
+_CLAUSE_MARK = re.compile("[。，；、！？,;]")
 _CLOSERS = "[”’」』）)》〉\"»']*$"
 _SENTENCE_CLOSE = {"zh": re.compile("[。；！？!?]+" + _CLOSERS), "ar": re.compile("[.؛؟!?]+" + _CLOSERS)}
 _SEPARATOR_END = re.compile(r"(?:https?://|www\.|[A-Za-z0-9])[A-Za-z0-9./:_\-?=&%#~]*[/\-_.:?=&#~]$")
@@ -538,6 +540,23 @@ class _Grouping:
         row, after = self.rows[k], self.rows[nxt]
         return _cut_by_wrap(row, after, self.wrap, self.lang, True) and not _cut_by_wrap(row, after, self.wrap, self.lang, False)
 
+    def _table_row(self, k: int) -> bool:
+        """Row k is a row of a table: a dot leader ("美利坚合众国..... 迪卡洛夫人"), or, in Chinese,
+        words set apart by spaces with no punctuation on a line the wrap did not cut ("法国 阿罗先生")."""
+        text = self.rows[k].text
+        if _LEADER.search(text):
+            return True
+        if self.lang != "zh" or not _COLUMN_GAP.search(text) or _CLAUSE_MARK.search(text):
+            return False
+        nxt = _next_text(self.rows, k)
+        return nxt is None or not self.wrap or not _cut_by_wrap(self.rows[k], self.rows[nxt], self.wrap, self.lang, False)
+
+    def _runs_on(self, k: int) -> bool:
+        """The line after row k is cut by the wrap too (a full line in the middle of a paragraph)."""
+        nxt = _next_text(self.rows, k)
+        after = _next_text(self.rows, nxt) if nxt is not None else None
+        return after is not None and _cut_by_wrap(self.rows[nxt], self.rows[after], self.wrap, self.lang, False)
+
     def _footnote(self, held: list[Paragraph], row: _Row) -> None:
         """A footnote row opens a footnote, or continues the one before it when it has no number."""
         last = held[-1] if held else None
@@ -555,7 +574,7 @@ class _Grouping:
         if row.dashed and wrap and not rules.is_final(folded_prev) and _cut_by_wrap(prev, row, wrap, lang, self.first_row):
             row.text, row.mark = row.dashed, ""  # "- 1912年": a dash the wrap put first on the line
             return "wrap"
-        if row.mark in ("title", "item") or current.mark == "title" or _LEADER.search(row.text):
+        if row.mark in ("title", "item") or current.mark == "title" or self._table_row(k):
             return None
         if len(current.lines) == 1 and prev.mark != "item" and rules.heading_is_cut(folded_prev):
             joined = folded_prev + glue(lang, prev.text, row.text, prev.spaced) + fold(row.text)[0]
@@ -581,6 +600,10 @@ class _Grouping:
                 return None
         if cut and _ends_sentence(folded_prev, lang) and self._indent_dropped(k):
             return None  # a sentence ends the line and the next one opens a paragraph
+        if cut and self._indent_dropped(k) and self._runs_on(k):
+            # a paragraph's first line, its indent dropped, after a line that stops mid-sentence: the
+            # paragraph broke inside a sentence (as a blank line shows in other layouts): a repair
+            return "repair"
         if cut:
             return "wrap"
         # running text; wrapped Chinese titles joined are long enough to pass for it, but have no comma

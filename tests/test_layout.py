@@ -99,17 +99,18 @@ def test_a_line_ends_a_sentence_only_at_its_final_mark(width):
     assert "我们认为，也应在这种背景下来了解伊斯兰合作组织。" in got
 
 
-@pytest.mark.parametrize("lang, path, widths", [("zh", ZH_PATH, ZH_WIDTHS), ("ar", AR_PATH, AR_WIDTHS)])
-def test_rows_of_a_table_stay_rows_when_a_blank_line_follows_every_line(lang, path, widths):
-    """The cover's table rows (columns kept as tabs, or a dot leader: "美利坚合众国..... 迪卡洛夫人"):
-    a row does not run on to the next one, and the wrap's tail of a row ("…السير مارك لايل" |
-    "غرانت") joins it again. One width per language still breaks a row: the wrap puts a tab of the
-    Arabic row on the second line, and the chair's leader row runs on to the next at 22 columns."""
+@pytest.mark.parametrize("lang, path, widths, allowed", [("zh", ZH_PATH, ZH_WIDTHS, 0), ("ar", AR_PATH, AR_WIDTHS, 1)])
+def test_rows_of_a_table_stay_rows_when_a_blank_line_follows_every_line(lang, path, widths, allowed):
+    """The cover's table rows (columns kept as tabs or set apart by spaces, or a dot leader:
+    "美利坚合众国..... 迪卡洛夫人", "成员： 阿根廷 斯奎福女士") do not run on to the next row, and the
+    wrap's tail of a row ("…السير مارك لايل" | "غرانت") joins it again. At one Arabic width the wrap
+    puts the row's tab on its second line: the first half reads as text."""
     text = path.read_text(encoding="utf-8")
-    rows = [s.text for s in segment_text(plain(text), lang) if s.kind == "item" or re.search(r"\.{4,} ", s.text)]
-    assert len(rows) >= 9
+    rows = [s.text for s in segment_text(plain(text), lang)
+            if s.kind == "item" or re.search(r"\.{4,} |[\u4e00-\u9fff] [\u4e00-\u9fff]", s.text)]
+    assert len(rows) >= 14
     broken = [w for w in widths if set(rows) - set(texts(layout(text, lang, "wrapped_blank_after", w), lang))]
-    assert len(broken) <= 1, broken
+    assert len(broken) <= allowed, broken
 
 
 # (layout, Chinese width, Arabic width, link F1 tolerance). With a blank line after every line, Arabic
