@@ -113,12 +113,14 @@ def test_rows_of_a_table_stay_rows_when_a_blank_line_follows_every_line(lang, pa
     assert len(broken) <= allowed, broken
 
 
-# (layout, Chinese width, Arabic width, link F1 tolerance). With a blank line after every line, Arabic
-# paragraphs cannot be told apart (no blank line, no indent left: the 7796 converter's layout, for
-# Arabic); sentences stay the same, but recovery sees other paragraphs: S/PV.7050 loses 0.006 to 0.023
-# of link F1 by the widths (27/50 0.015, 27/70 0.023, 27/90 0.016, 18/70 0.008, 40/70 0.006), FLORES nothing.
-ALIGN_LAYOUTS = [("paragraphs", 18, 70, 0.005), ("wrapped", 22, 80, 0.005), ("wrapped_blank_after", 27, 70, 0.03),
-                 ("two_columns", 33, 50, 0.005), ("crlf", 40, 60, 0.005)]
+# (layout, Chinese width, Arabic width, link F1 tolerance). With a blank line after every line, paragraphs
+# are told apart by the line lengths only (and, in Chinese, by the first-line indent the converter dropped);
+# sentences stay the same. Where a paragraph's last line is as full as any other, nothing tells its end
+# from a wrap, and the cover's titles are where that costs: at 70 columns the Arabic agenda title fills its
+# line exactly and runs on to the next title, and S/PV.7050 loses 0.0145 (0.9707 against 0.9852; 0.023
+# before the table rows and sentence ends were read; 27/90 and 22/60 now 0.004). FLORES loses nothing.
+ALIGN_LAYOUTS = [("paragraphs", 18, 70, 0.005), ("wrapped", 22, 80, 0.005), ("wrapped_blank_after", 22, 60, 0.005),
+                 ("wrapped_blank_after", 27, 70, 0.02), ("two_columns", 33, 50, 0.005), ("crlf", 40, 60, 0.005)]
 
 
 def link_f1(zh_text: str, ar_text: str, gold: Path, zh_src: Path, ar_src: Path, tmp_path: Path, extra: list[str]) -> float:
@@ -135,7 +137,7 @@ def link_f1(zh_text: str, ar_text: str, gold: Path, zh_src: Path, ar_src: Path, 
 @pytest.mark.parametrize("corpus", ["S_PV.7050", "flores"])
 def test_link_f1_does_not_depend_on_the_layout(corpus, tmp_path):
     """Link F1 on the gold of every layout within 0.005 of the unwrapped text's, on the same code
-    (but where Arabic paragraphs cannot be told apart: see ALIGN_LAYOUTS)."""
+    (but where a paragraph's full last line cannot be told from a wrap: see ALIGN_LAYOUTS)."""
     zh_src, ar_src = DOCUMENTS[corpus]
     gold, extra = (EVAL_DIR, ["--only-zh", "0-213"]) if corpus == "S_PV.7050" else (FLORES, [])
     zh, ar = zh_src.read_text(encoding="utf-8"), ar_src.read_text(encoding="utf-8")
