@@ -600,9 +600,9 @@ class _Grouping:
                 return None
         if cut and _ends_sentence(folded_prev, lang) and self._indent_dropped(k):
             return None  # a sentence ends the line and the next one opens a paragraph
-        if cut and self._indent_dropped(k) and self._runs_on(k):
-            # a paragraph's first line, its indent dropped, after a line that stops mid-sentence: the
-            # paragraph broke inside a sentence (as a blank line shows in other layouts): a repair
+        if cut and self._indent_dropped(k) and self._runs_on(k) and not _ends_sentence(fold(row.text)[0], lang):
+            # a paragraph's first line, its indent dropped, running on to the next, after a line that stops
+            # mid-sentence: the paragraph broke inside a sentence (a blank line shows it in other layouts)
             return "repair"
         if cut:
             return "wrap"
