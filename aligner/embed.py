@@ -20,9 +20,11 @@ encoder's work: a possible next step.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import io
+import itertools
 import marshal
 import math
 import os
@@ -130,6 +132,25 @@ def embed(texts: list[str]) -> np.ndarray:
     keep = [k for k, t in enumerate(texts) if t.strip()]
     if keep:
         out[keep] = encoder().encode([texts[k] for k in keep])
+    return out
+
+
+def share(texts: list[str], start: float, stop: float) -> slice:
+    """The texts from the fraction `start` of their characters to the fraction `stop` (a
+    text belongs where it begins; `stop` 1 takes the last)."""
+    begins = list(itertools.accumulate(map(len, texts), initial=0))
+    def at(fraction: float) -> int:
+        return len(texts) if fraction >= 1 else bisect.bisect_left(begins, fraction * begins[-1], hi=len(texts))
+    return slice(at(start), at(stop))
+
+
+def embed_share(texts: list[str], start: float = 0.0, stop: float = 1.0) -> np.ndarray:
+    """embed() of the texts of share(texts, start, stop), in one call; zeros for the others."""
+    part = share(texts, start, stop)
+    if part == slice(0, len(texts)):
+        return embed(texts)
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    out[part] = embed(texts[part])
     return out
 
 

@@ -224,7 +224,7 @@ def child(kind: str, copies: int, band: int) -> None:
 
     A = importlib.import_module("aligner.align")  # the module (aligner.align the attribute is the function)
     E = importlib.import_module("aligner.embed")
-    encode, prepare, spent = E.embed, A.prepare, [0.0]
+    encode, part, spent = E.embed, A._prepare_part, [0.0]
 
     def timed_encode(texts):  # the encoder's own time, in whichever process prepares the language
         t = time.perf_counter()
@@ -232,12 +232,12 @@ def child(kind: str, copies: int, band: int) -> None:
         spent[0] += time.perf_counter() - t
         return out
 
-    def timed_prepare(text, lang, lexicon):  # carries its encoder time home (also from the forked child)
+    def timed_part(text, lang, *args):  # carries each process's encoder time home (also from the forked child)
         before = spent[0]
-        doc = prepare(text, lang, lexicon)
+        doc, other = part(text, lang, *args)
         doc.encoder_s = spent[0] - before
-        return doc
-    E.embed, A.prepare = timed_encode, timed_prepare
+        return doc, other
+    E.embed, A._prepare_part = timed_encode, timed_part
     lex = load()
     E.encoder()  # loaded once per process, as a batch worker keeps it
     zt = "\n".join([read_file(ZH, "zh")[0]] * copies)
@@ -246,7 +246,7 @@ def child(kind: str, copies: int, band: int) -> None:
     emit("ready", rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     z, a = A.prepare_pair(zt, at, lex)  # as the CLI: the Arabic prepared in a forked child
     emit("prepared", segments=len(z.segments) + len(a.segments), turns=len(z.turns) + len(a.turns),
-         encoder_s={"zh": z.encoder_s, "ar": a.encoder_s},
+         encoder_s={"zh": z.encoder_s, "ar": a.encoder_s},  # by the process preparing each language (encoding_shares)
          fork_child_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     if kind == "baseline":
         r = baseline.align([baseline.text_length(s.text) for s in z.segments],
@@ -487,7 +487,7 @@ def targets(res: dict) -> list[tuple[str, str, str, bool | None]]:
         if big.get("encoder_s") and big.get("total_s"):
             enc = big["encoder_s"]
             rows.append((f"encoder's share, {big['copies']}× document", "(for information)",
-                         f"zh {enc['zh']:.1f} s + ar {enc['ar']:.1f} s in two processes, of {big['total_s']:.1f} s wall",
+                         f"{enc['zh']:.1f} s + {enc['ar']:.1f} s in the two processes, of {big['total_s']:.1f} s wall",
                          None))
     peaks = [("sample pair CLI", res["end_to_end"]["peak_rss_mb"]["max"])]
     peaks += [(f"{r['copies']}×" + (f", {r['killed']}" if r["killed"] else ""), r["peak_rss_mb"]) for r in sc["ours"]]

@@ -7,7 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from aligner.align import prepare_pair
+from aligner import embed
+from aligner.align import encoding_shares, prepare_pair
 from aligner.background import Background, can_fork
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="fork is used only on Linux, in a single-threaded process")
@@ -84,3 +85,22 @@ def test_when_no_process_can_be_started_the_job_runs_here(monkeypatch):
     monkeypatch.setattr(os, "fork", refuse)
     with Background(True, os.getpid) as job:
         assert job.result() == os.getpid()
+
+
+def test_the_longer_job_hands_part_of_its_encoding_to_the_other_process(zh_text, ar_text):
+    """On the sample the Arabic is the longer job: the Chinese process encodes its start. A
+    much longer Chinese hands its end to the Arabic process instead."""
+    shares = encoding_shares(zh_text, ar_text)
+    assert shares["zh"] == 1.0 and 0.05 < shares["ar"] < 0.3
+    shares = encoding_shares(zh_text * 3, ar_text)
+    assert 0.5 < shares["zh"] < 1.0 and shares["ar"] == 0.0
+
+
+def test_a_share_is_cut_by_characters_and_the_two_shares_cover_every_text_once():
+    texts = ["ab", "", "cdef", "g"]  # the texts begin at characters 0, 2, 2, 6 of 7
+    assert embed.share(texts, 0.0, 0.3) == slice(0, 3) and embed.share(texts, 0.3, 1.0) == slice(3, 4)
+    for cut in (0.0, 0.1, 0.5, 0.9, 1.0):
+        first, rest = embed.share(texts, 0.0, cut), embed.share(texts, cut, 1.0)
+        assert (first.start, first.stop, rest.stop) == (0, rest.start, len(texts))
+    vectors = embed.embed_share(["我宣布会议开始。", "أعلن افتتاح الجلسة.", "会议开始。"], 0.2, 1.0)
+    assert not vectors[0].any() and vectors[1].any() and vectors[2].any()
