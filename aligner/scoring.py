@@ -93,8 +93,11 @@ class ScoringSide:
         r + 1 after unit lo + r): made for one block at a time, so that a side remembered by the
         context holds no document-sized array."""
         first, last = self.starts[lo], self.starts[hi]
-        sums = np.zeros((last - first + 1, self._vectors.shape[1]))
-        np.cumsum(self._vectors[self._idx[first:last]], axis=0, dtype=float, out=sums[1:])
+        sums = np.empty((last - first + 1, self._vectors.shape[1]))
+        sums[0] = 0.0
+        sums[1:] = self._vectors[self._idx[first:last]]
+        for r in range(1, len(sums)):  # row by row: as np.cumsum(axis=0), several times faster on short rows
+            sums[r] += sums[r - 1]
         return sums[self.starts[lo:hi + 1] - first]
 
     def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
