@@ -377,9 +377,9 @@ def prepare_pair(zh_text: str, ar_text: str, lexicon: Lexicon, fork: bool = True
     return zh, ar
 
 
-# Work per character of the raw text (µs, measured on S/PV.7050): encoding, segmenting (with turns),
-# features. They share the encoder's work of a pair between the two processes of prepare_pair.
-WORK_PER_CHAR = {"zh": (38.0, 1.0, 2.4), "ar": (17.0, 0.6, 1.4)}
+# Work per character of the raw text (µs, measured on S/PV.7050, one process per language): encoding,
+# segmenting (with turns), features. They share the encoder's work of a pair between the two processes of prepare_pair.
+WORK_PER_CHAR = {"zh": (40.0, 1.0, 2.5), "ar": (16.8, 0.6, 1.5)}
 
 
 def encoding_shares(zh_text: str, ar_text: str) -> dict[str, float]:
