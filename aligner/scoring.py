@@ -169,9 +169,7 @@ def _span_pair_matrices(z: ScoringSide, a: ScoringSide, zrange: tuple[int, int],
     (k - 1) * rows + r stands for the span of k units starting at zrange[0] + r, column
     likewise; spans running past the range are zeros."""
     (zlo, zhi), (alo, ahi) = zrange, arange
-    zv = _all_spans(z.unit_vectors(zlo, zhi))
-    av = _all_spans(a.unit_vectors(alo, ahi))
-    cosine = _unit_rows(zv) @ _unit_rows(av).T
+    cosine = _span_cosines(z.unit_vectors(zlo, zhi), a.unit_vectors(alo, ahi))
     keys = _common(z.anchors[zlo:zhi], a.anchors[alo:ahi])
     names = _common(z.names[zlo:zhi], a.names[alo:ahi])
     shared = np.zeros((SPAN * (zhi - zlo), SPAN * (ahi - alo)))
@@ -187,10 +185,41 @@ def _span_pair_matrices(z: ScoringSide, a: ScoringSide, zrange: tuple[int, int],
     return shared, common, cosine
 
 
-def _unit_rows(rows: np.ndarray) -> np.ndarray:
-    """The rows scaled to length 1 (rows of zeros stay zeros)."""
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows / np.where(norms > 0, norms, 1.0)
+def _span_cosines(zsums: np.ndarray, asums: np.ndarray) -> np.ndarray:
+    """The cosine of the summed sentence vectors of every pair of spans, laid out as
+    _span_pair_matrices says (zeros for a span running past the end or summing to
+    nothing), from running sums of the units' vectors. A span's vector is never formed:
+    its dot products are sums of the units' (a matrix product unit by unit, then
+    window sums), and its squared length sums those of its units with theirs to one another."""
+    zu, au = zsums[1:] - zsums[:-1], asums[1:] - asums[:-1]  # each unit's vector
+    rows, cols = len(zu), len(au)
+    out = np.zeros((SPAN * rows, SPAN * cols))
+    zlen, alen = _span_lengths(zu), _span_lengths(au)
+    units = by_rows = zu @ au.T  # spans of k Chinese units: window sums of k rows
+    for k in range(1, min(SPAN, rows) + 1):
+        if k > 1:
+            by_rows = by_rows[:-1] + units[k - 1:]
+        dots = by_rows
+        for m in range(1, min(SPAN, cols) + 1):
+            if m > 1:
+                dots = dots[:, :-1] + by_rows[:, m - 1:]
+            scale = np.outer(zlen[k - 1], alen[m - 1])
+            out[(k - 1) * rows:(k - 1) * rows + rows + 1 - k, (m - 1) * cols:(m - 1) * cols + cols + 1 - m] = (
+                np.divide(dots, scale, out=np.zeros_like(dots), where=scale > 0))
+    return out
+
+
+def _span_lengths(units: np.ndarray) -> list[np.ndarray]:
+    """Per span size k in 1..SPAN, the length of the summed vector of each span of k units."""
+    lag = [np.einsum("ij,ij->i", units[:len(units) - d], units[d:]) for d in range(min(SPAN, len(units)))]
+    if not lag:
+        return []
+    squares, out = lag[0], []
+    for k in range(1, len(lag) + 1):
+        if k > 1:
+            squares = squares[:-1] + lag[0][k - 1:] + 2 * sum(lag[d][k - 1 - d:len(units) - d] for d in range(1, k))
+        out.append(np.sqrt(np.maximum(squares, 0.0)))
+    return out
 
 
 def _all_spans(cum: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from aligner import costs
 from aligner.align import PairContext, chains, prepare
 from aligner.dp import BEADS, band_limits, cell_offsets, full_limits
-from aligner.scoring import band_tables, length_logprobs
+from aligner.scoring import SPAN, _span_cosines, band_tables, length_logprobs
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +106,26 @@ def test_growth_bound_is_never_below_the_real_gain(context, sample_alignment, la
                 assert after - before <= bound + 1e-9, (k, p.index)
                 checked += 1
     assert checked > 1000
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 6), st.integers(0, 6), st.integers(0, 2**32 - 1))
+def test_span_cosines_are_those_of_the_summed_vectors(rows, cols, seed):
+    """scoring._span_cosines never forms a span's vector; its cosines are those of the spans'
+    summed vectors, zeros past the end and for a span that sums to nothing (an empty text)."""
+    rng = np.random.default_rng(seed)
+    zu, au = rng.standard_normal((rows, 8)), rng.standard_normal((cols, 8))
+    if rows:
+        zu[rng.integers(rows)] = 0.0
+    running = [np.concatenate([np.zeros((1, 8)), np.cumsum(u, axis=0)]) for u in (zu, au)]
+    got = _span_cosines(*running)
+    assert got.shape == (SPAN * rows, SPAN * cols)
+    for k in range(1, SPAN + 1):
+        for m in range(1, SPAN + 1):
+            for r in range(rows):
+                for c in range(cols):
+                    z, a = zu[r:r + k].sum(axis=0), au[c:c + m].sum(axis=0)
+                    past = r + k > rows or c + m > cols
+                    zz, aa = np.linalg.norm(z), np.linalg.norm(a)
+                    expected = 0.0 if past or not zz or not aa else float(z @ a) / (zz * aa)
+                    assert got[(k - 1) * rows + r, (m - 1) * cols + c] == pytest.approx(expected, abs=1e-12)
