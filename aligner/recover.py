@@ -235,9 +235,13 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
             oid = other.run_of[i]
             if sim > best.get(oid, -9.0):
                 best[oid] = sim
-        for oid in best:
-            best[oid] -= MEANING_DISTANCE * (displacement(rid, oid) if mine is zh_runs else displacement(oid, rid))
-        return [oid for oid, _ in sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]]
+        kept: list[tuple[float, int]] = []  # (-similarity less the distance penalty, run): the best so far
+        for oid, sim in sorted(best.items(), key=lambda kv: (-kv[1], kv[0])):
+            if len(kept) == CANDIDATES and sim < -kept[-1][0]:
+                break  # a penalty is never negative: no run from here on can enter
+            penalty = displacement(rid, oid) if mine is zh_runs else displacement(oid, rid)
+            kept = sorted([*kept, (-(sim - MEANING_DISTANCE * penalty), oid)])[:CANDIDATES]
+        return [oid for _, oid in kept]
 
     def pairs_of(rid: int, lang: str) -> list[tuple[int, int]]:
         """(Chinese run, Arabic run) pairs of a run and its candidates."""
