@@ -547,8 +547,9 @@ def render(res: dict) -> str:
     wall, cpu_all = e["wall_s"]["median"], e["cpu_s"]["median"]
     for name, s in rows.items():
         L.append(f"| {name} | {spread_cells(s)} | {100 * s['median'] / wall:.0f} % | {f(cpus[name]['median'])} |")
-    rest = wall - sum(s["median"] for s in rows.values())
-    rest_cpu = cpu_all - sum(s["median"] for s in cpus.values())
+    parts = [name for name in rows if "(inside" not in name]  # a row inside another is not added twice
+    rest = wall - sum(rows[name]["median"] for name in parts)
+    rest_cpu = cpu_all - sum(cpus[name]["median"] for name in parts)
     L += [f"| rest (CLI parsing, exit; difference of medians) | {rest:.3f} | | | {100 * rest / wall:.0f} % "
           f"| {rest_cpu:.3f} |", "",
           "When wall time is well above CPU time the machine was busy with other work: the CPU column "
