@@ -7,8 +7,9 @@ with runs of the other anywhere in the document by local alignment, best
 match first; the candidates of a run are those in the same place and those
 holding the sentences closest to its own in meaning (sentence vectors with a
 margin), sought within a window, so the work stays near-linear. A run may match only in part: what is left forms new runs.
-Then fragments cut at a page break are glued to the bead whose side ends
-mid-sentence, when that makes the bead a better translation. Lists come out
+A sentence still alone may then take a displaced piece at a break that reads as
+its translation (_adopt_pieces). Then fragments cut at a page break are glued to
+the bead whose side ends mid-sentence, when that makes the bead a better translation. Lists come out
 as sets for free: each entry is a run of one that meets its partner by name.
 """
 from __future__ import annotations
