@@ -16,6 +16,7 @@ LANG = "ar"
 _SENTENCE_END = re.compile(r"(?<![\s(][^\W\d_])(?<!^[^\W\d_])[.!؟?…]+[\"»”’')\]]*(?=\s|$)")
 _FINAL = ".!؟?:؛;،,\"»”)"
 _PROSE_MARKS = re.compile(r"[.؛؟!]")
+_CLAUSE_END = re.compile("[.؛؟!?]+[”’」』）)》〉\"»']*$")  # see ends_clause
 
 _PAREN = r"\(\s*[^()]{1,80}?\s*\)"
 _HEADING = re.compile(rf"^(?P<name>[^():.،؛!؟]{{2,80}}?)\s*(?P<groups>(?:{_PAREN}\s*){{0,3}}):\s*")
@@ -71,6 +72,12 @@ def is_final(text: str) -> bool:
     """Whether a line ends where a sentence or a phrase can end."""
     t = text.rstrip()
     return not t or t[-1] in _FINAL
+
+
+def ends_clause(text: str) -> bool:
+    """Whether a sentence, or a clause ended by a semicolon, ends the text (perhaps inside
+    closing quotes or brackets); a comma or colon, where a line may also stop, does not."""
+    return bool(_CLAUSE_END.search(text.rstrip()))
 
 
 def holds_sentence(text: str) -> bool:

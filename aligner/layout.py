@@ -78,8 +78,6 @@ _COMMA = re.compile("[,，、،;；؛]")
 _LEADER = re.compile(r"[^\s.](?:\.{4,}|．{3,})\s")  # "美利坚合众国..... 迪卡洛夫人": a row of a table
 _COLUMN_GAP = re.compile("[\u4e00-\u9fff] +[\u4e00-\u9fff]")  # Chinese words never have a space between them
 _CLAUSE_MARK = re.compile("[。，；、！？,;]")
-_CLOSERS = "[”’」』）)》〉\"»']*$"
-_SENTENCE_CLOSE = {"zh": re.compile("[。；！？!?]+" + _CLOSERS), "ar": re.compile("[.؛؟!?]+" + _CLOSERS)}
 _SEPARATOR_END = re.compile(r"(?:https?://|www\.|[A-Za-z0-9])[A-Za-z0-9./:_\-?=&%#~]*[/\-_.:?=&#~]$")
 
 
@@ -378,11 +376,6 @@ def _wrap_width(rows: list[_Row], lang: str) -> int | None:
     return w
 
 
-def _ends_sentence(text: str, lang: str) -> bool:
-    """A sentence (or a clause ended by a semicolon) ends the text, perhaps inside closing quotes."""
-    return bool(_SENTENCE_CLOSE[lang].search(text.rstrip()))
-
-
 def _first_token(text: str) -> str:
     m = re.match(r"[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a.,/\-]+|\S", text)
     return m.group() if m else text[:1]
@@ -584,7 +577,7 @@ class _Grouping:
         table_row = prev.mark == "item" and not prev.dashed  # columns kept as tabs: rows do not run on
         # a dropped first-line indent leaves room at the end of a paragraph's first line, and on any line
         # that stops mid-sentence the room may be that indent too: a paragraph does not end there
-        indented = self.first_row or not _ends_sentence(folded_prev, lang)
+        indented = self.first_row or not RULES[lang].ends_clause(folded_prev)
         cut = bool(wrap) and not paragraph_break and _cut_by_wrap(prev, row, wrap, lang, indented)
         if table_row:  # rows do not run on, but the wrap may have cut one (its tail holds no tab)
             if cut and not row.mark:
@@ -598,9 +591,9 @@ class _Grouping:
                     rules.is_final(folded_prev) and not self.blank_matters
                     and (not _FIRST_LINE_INDENT[lang] or self._indent_dropped(k))):
                 return None
-        if cut and _ends_sentence(folded_prev, lang) and self._indent_dropped(k):
+        if cut and RULES[lang].ends_clause(folded_prev) and self._indent_dropped(k):
             return None  # a sentence ends the line and the next one opens a paragraph
-        if cut and self._indent_dropped(k) and self._runs_on(k) and not _ends_sentence(fold(row.text)[0], lang):
+        if cut and self._indent_dropped(k) and self._runs_on(k) and not RULES[lang].ends_clause(fold(row.text)[0]):
             # a paragraph's first line, its indent dropped, running on to the next, after a line that stops
             # mid-sentence: the paragraph broke inside a sentence (a blank line shows it in other layouts)
             return "repair"

@@ -14,6 +14,7 @@ _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)》〉]*|…{2}[”�
 _OPEN_TITLE, _CLOSE_TITLE = "《〈", "》〉"
 _FINAL = "。！？!?”’」』）)》：:；;，,、"  # a line ending in one of these is not cut mid-phrase
 _PROSE_MARKS = re.compile(r"[。；！？]")
+_CLAUSE_END = re.compile("[。；！？!?]+[”’」』）)》〉\"»']*$")  # see ends_clause
 
 # "刘结一先生（中国）：", "主席(以英语发言):", "伊赫桑诺格鲁先生（伊斯兰合作组织）（以英语发言）："
 _PAREN = r"[（(]\s*[^（()）]{1,40}?\s*[)）]"
@@ -49,6 +50,12 @@ def is_final(text: str) -> bool:
     """Whether a line ends where a sentence or a phrase can end."""
     t = text.rstrip()
     return not t or t[-1] in _FINAL
+
+
+def ends_clause(text: str) -> bool:
+    """Whether a sentence, or a clause ended by a semicolon, ends the text (perhaps inside
+    closing quotes or brackets); a comma or colon, where a line may also stop, does not."""
+    return bool(_CLAUSE_END.search(text.rstrip()))
 
 
 def holds_sentence(text: str) -> bool:
