@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, replace
 from importlib import resources
 
+import numpy as np
+
 from .cues import Side, shared_gain, shared_weight
 from .embed import similarity
 
@@ -41,7 +43,7 @@ class Evidence:
     margin: bool = True  # similarity less the sentences' hubness (CSLS), or plain cosine
 
     def __post_init__(self) -> None:
-        if min(self.length, self.anchors, self.meaning) < 0:  # growth_bound, which recovery prunes by, needs this
+        if min(self.length, self.anchors, self.meaning) < 0:  # growth_bounds, which recovery prunes by, needs this
             raise ValueError("evidence weights of length, anchors and meaning must not be negative")
 
     def without(self, signal: str) -> "Evidence":
@@ -140,19 +142,34 @@ def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: Le
     return bead_total(evidence, *bead_parts(shape, z, a, model, evidence.margin))
 
 
-def growth_bound(evidence: Evidence, parts: tuple[float, ...], piece: Side, same: Side, other: Side) -> float:
-    """An upper bound on how much a bead's score can rise when `piece` joins its side `same`
-    (the other side being `other`): the shape prior at its best, one more open end glued,
-    a perfect length, no name conflict, the anchors exactly (cues.shared_gain), and the
-    similarity of meaning exactly (a few dot products)."""
-    prior, _, _, length, shared, mass, conflict, meaning = parts
-    added = shared_gain(piece, same, other)
-    anchors = anchor_log_odds(shared + added, mass + piece.mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
+def growth_bounds(evidence: Evidence, parts: list[tuple[float, ...]], pieces: list[Side], sames: list[Side],
+                  others: list[Side]) -> np.ndarray:
+    """Upper bounds on how much each bead's score can rise when a piece joins its side
+    `same` (the other side being `other`), for many (parts, piece, same, other) at once:
+    the shape prior at its best, one more open end glued, a perfect length, no name
+    conflict, the anchors exactly (cues.shared_gain), and the similarity of meaning
+    exactly (as embed.similarity, for all candidates in a few array operations)."""
+    prior, _, _, length, shared, mass, conflict, meaning = np.array(parts, dtype=float).reshape(-1, 8).T
+    added = np.array([shared_gain(p, s, o) for p, s, o in zip(pieces, sames, others)])
+    piece_mass = np.array([p.mass for p in pieces], dtype=float)
+    anchors = anchor_log_odds(shared + added, mass + piece_mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
     grown = meaning
-    if evidence.meaning and piece.meaning is not None and same.meaning is not None and other.meaning is not None:
-        count = same.count + piece.count
-        hubs = ((same.hub + piece.hub) / count, other.hub / other.count) if evidence.margin and count and other.count else (0.0, 0.0)
-        grown = similarity(same.meaning.astype(float) + piece.meaning, other.meaning, *hubs)
+    embedded = all(x.meaning is not None for group in (pieces, sames, others) for x in group)
+    if evidence.meaning and embedded and pieces:
+        same_sum = np.array([s.meaning for s in sames], dtype=float) + np.array([p.meaning for p in pieces])
+        other_sum = np.array([o.meaning for o in others], dtype=float)
+        zz, aa = np.einsum("ij,ij->i", same_sum, same_sum), np.einsum("ij,ij->i", other_sum, other_sum)
+        dots = np.einsum("ij,ij->i", same_sum, other_sum)
+        scale = np.sqrt(zz * aa)
+        cosine = np.divide(dots, scale, out=np.zeros_like(dots), where=(zz > 0) & (aa > 0))
+        hubs = 0.0
+        if evidence.margin:
+            count = np.array([s.count + p.count for s, p in zip(sames, pieces)], dtype=float)
+            other_count = np.array([o.count for o in others], dtype=float)
+            same_hub = np.array([s.hub + p.hub for s, p in zip(sames, pieces)]) / np.maximum(count, 1)
+            other_hub = np.array([o.hub for o in others]) / np.maximum(other_count, 1)
+            hubs = np.where((count > 0) & (other_count > 0), (same_hub + other_hub) / 2, 0.0)
+        grown = cosine - hubs
     return (max(SHAPE.values()) - prior + OPEN_END_GLUE + evidence.length * -length
             + evidence.anchors * (conflict + anchors) + evidence.meaning * (grown - meaning))
 

@@ -268,14 +268,16 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
         zh_runs.remove(zid)
         ar_runs.remove(aid)
+        fresh = []  # the pairs of what is left of the two runs, scored together
         for rest in _runs_of([s for k, s in enumerate(zs) if k not in used_z]):
             rid = next(ids)
             zh_runs.add(rid, rest, zslot)
-            consider(pairs_of(rid, "zh"))
+            fresh += pairs_of(rid, "zh")
         for rest in _runs_of([s for k, s in enumerate(as_) if k not in used_a]):
             rid = next(ids)
             ar_runs.add(rid, rest, aslot)
-            consider(pairs_of(rid, "ar"))
+            fresh += pairs_of(rid, "ar")
+        consider(fresh)
     return placed
 
 
@@ -334,10 +336,11 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                         continue
                     lo = bisect_left(lines, h.place[-1] - JOIN_WINDOW)
                     hi = bisect_left(lines, h.place[-1] + JOIN_WINDOW + 1)
-                    for t in by_line[lo:hi]:  # a continuation lies within a few pages
+                    near = by_line[lo:hi]  # a continuation lies within a few pages
+                    bounds = costs.growth_bounds(ctx.evidence, [parts] * len(near), [ctx.single(lang, t) for t in near],
+                                                 [same_side] * len(near), [other_side] * len(near))
+                    for t, bound in zip(near, bounds.tolist()):
                         bonus = SKIP + (JOINT_PRIOR if t.index == h.index + 1 else 0.0)
-                        tail = ctx.single(lang, t)
-                        bound = costs.growth_bound(ctx.evidence, parts, tail, same_side, other_side)
                         if bound + bonus - distance_penalty(h.place[-1], t.place[0]) <= REJOIN_GAIN - _ROUNDING:
                             continue  # cannot gain enough: skip scoring it
                         grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
@@ -516,17 +519,17 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | N
             if not _joint_piece(p, segs):
                 continue
             loss = scores[k] - ctx.score(*_with_side(b, side, [q for q in b[side] if q is not p]))
-            piece = ctx.single(lang, p)
             lo = bisect_left(lines, p.place[0] - SWAP_WINDOW)
             hi = bisect_left(lines, p.place[0] + SWAP_WINDOW + 1)
-            for _, d in where[lo:hi]:
-                if d == k or (active is not None and k not in active and d not in active):
-                    continue
-                if not (p.open_end or open_ends[d]):
-                    continue  # a piece that continues a sentence goes only where a sentence stops mid-way
+            near = [d for _, d in where[lo:hi]
+                    if d != k and (active is None or k in active or d in active)
+                    and (p.open_end or open_ends[d])]  # a piece that continues a sentence goes only where one stops mid-way
+            for d in near:
                 if d not in sides:
                     sides[d] = (ctx.side(lang, beads[d][side]), ctx.side(other, beads[d][1 - side]))
-                bound = costs.growth_bound(ctx.evidence, parts[d], piece, *sides[d])
+            bounds = costs.growth_bounds(ctx.evidence, [parts[d] for d in near], [ctx.single(lang, p)] * len(near),
+                                         [sides[d][0] for d in near], [sides[d][1] for d in near])
+            for d, bound in zip(near, bounds.tolist()):
                 if bound - loss <= SWAP_GAIN - _ROUNDING:
                     continue  # cannot gain enough: skip scoring it
                 grown = sorted(beads[d][side] + [p], key=lambda s: s.index)

@@ -86,19 +86,17 @@ class ScoringSide:
         self._chains = _cumulative(np.array(new_chain))
         self._hub = _cumulative(table.hub[idx])
         self._pieces = np.arange(len(idx) + 1, dtype=float)
-        self._idx, self._vectors = idx, table.vectors  # sentence vectors are summed per block (see unit_vectors)
+        self._idx, self._vectors = idx, table.vectors  # sentence vectors are summed per block (unit_vectors)
 
     def unit_vectors(self, lo: int, hi: int) -> np.ndarray:
-        """Running sums of the sentence vectors of the pieces of units lo..hi-1 (row 0 zeros, row
-        r + 1 after unit lo + r): made for one block at a time, so that a side remembered by the
-        context holds no document-sized array."""
+        """The summed sentence vectors of the pieces of each of units lo..hi-1 (float64):
+        made for one block at a time, so that a side remembered by the context holds no
+        document-sized array."""
         first, last = self.starts[lo], self.starts[hi]
-        sums = np.empty((last - first + 1, self._vectors.shape[1]))
-        sums[0] = 0.0
-        sums[1:] = self._vectors[self._idx[first:last]]
-        for r in range(1, len(sums)):  # row by row: as np.cumsum(axis=0), several times faster on short rows
-            sums[r] += sums[r - 1]
-        return sums[self.starts[lo:hi + 1] - first]
+        pieces = self._vectors[self._idx[first:last]].astype(float)
+        if last - first == hi - lo:
+            return pieces  # a piece a unit
+        return np.add.reduceat(pieces, self.starts[lo:hi] - first, axis=0)
 
     def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
         """Length, mass, entries, open ends inside, sentence count and whether it names
@@ -185,13 +183,12 @@ def _span_pair_matrices(z: ScoringSide, a: ScoringSide, zrange: tuple[int, int],
     return shared, common, cosine
 
 
-def _span_cosines(zsums: np.ndarray, asums: np.ndarray) -> np.ndarray:
+def _span_cosines(zu: np.ndarray, au: np.ndarray) -> np.ndarray:
     """The cosine of the summed sentence vectors of every pair of spans, laid out as
     _span_pair_matrices says (zeros for a span running past the end or summing to
-    nothing), from running sums of the units' vectors. A span's vector is never formed:
-    its dot products are sums of the units' (a matrix product unit by unit, then
-    window sums), and its squared length sums those of its units with theirs to one another."""
-    zu, au = zsums[1:] - zsums[:-1], asums[1:] - asums[:-1]  # each unit's vector
+    nothing), from the units' vectors. A span's vector is never formed: its dot products
+    are sums of the units' (a matrix product unit by unit, then window sums), and its
+    squared length sums those of its units with theirs to one another."""
     rows, cols = len(zu), len(au)
     out = np.zeros((SPAN * rows, SPAN * cols))
     zlen, alen = _span_lengths(zu), _span_lengths(au)
