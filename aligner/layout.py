@@ -51,6 +51,7 @@ _FURNITURE = {
 }
 # A footnote at a page foot: "1 见 S/2013/588。", "¹ انظر ...".
 _FOOTNOTE = re.compile(rf"^(?:{_DIGIT}{{1,2}}|[\u00b9\u00b2\u00b3\u2070-\u2079]+)\s+\S")
+_SUPERSCRIPT_NOTE = re.compile(r"^[\u00b9\u00b2\u00b3\u2070-\u2079]+\s+\S")  # "² A/79/302。": a note, wherever it sits
 _FOOTNOTE_ZONE = 6  # lines above a page break a footnote may start
 _RULE = re.compile(r"^[_\-─—=]{5,}$")  # the rule that sets footnotes off
 _SUPERSCRIPTS = str.maketrans("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079", "1230456789")
@@ -164,6 +165,7 @@ def read(text: str, lang: str) -> Reading:
         notes.append(f"two columns side by side on {split} page(s): read left column, then right")
     _mark_furniture(rows)
     _mark_footnotes(rows)
+    _mark_unbroken_footnotes(rows)
     dropped = [Dropped(r.number, r.text, r.what) for r in rows if r.what and r.what != "footnote"]
     text_rows = [r for r in rows if not r.what or r.what == "footnote"]
     wrap = _wrap_width(text_rows, lang)
@@ -350,6 +352,33 @@ def _mark_footnotes(rows: list[_Row]) -> None:
                     rows[j].what = "footnote"
             if ruled:
                 rows[top - 1].what = "footnote rule"
+
+
+def _mark_unbroken_footnotes(rows: list[_Row]) -> None:
+    """Footnotes where the converter kept no page break (nor furniture) to find them by: a run
+    of lines each opened by a superscript note number ("² A/79/302。"), the first of them
+    referred to by the text above since the last footnote or page break. They may sit inside
+    a sentence the page cut; marked, they wait for that paragraph to end."""
+    k = 0
+    while k < len(rows):
+        if rows[k].what or not _SUPERSCRIPT_NOTE.match(fold(rows[k].text)[0]):
+            k += 1
+            continue
+        end = k
+        while end < len(rows) and not rows[end].what and _SUPERSCRIPT_NOTE.match(fold(rows[end].text)[0]):
+            end += 1
+        body = []
+        for j in range(k - 1, -1, -1):
+            if rows[j].what == "footnote":
+                break
+            body.append(rows[j].text)
+            if rows[j].page_before:
+                break
+        number = re.match(r"\S+", fold(rows[k].text)[0]).group()
+        if _refers_to(" ".join(reversed(body)), number):
+            for j in range(k, end):
+                rows[j].what = "footnote"
+        k = end
 
 
 def _refers_to(body: str, number: str) -> bool:

@@ -262,6 +262,24 @@ def test_a_footnote_is_kept_marked_and_not_spliced():
     ]
 
 
+def test_footnotes_inside_a_paragraph_without_a_page_break_wait_for_it_to_end():
+    """The draft resolution's converter kept no page break: notes opened by a superscript number
+    sit between the two halves of a paragraph. They are footnotes, and the paragraph is whole."""
+    segs = segment_text((SAMPLES / "GA_draft_resolution_zh.txt").read_text(encoding="utf-8"), "zh")
+    texts = [s.text for s in segs]
+    whole = [t for t in texts if "维护遗产等领域的合作水平" in t]
+    assert len(whole) == 1 and whole[0].startswith("表示注意到联合国系统各组织") and whole[0].endswith("由联合国主办，")
+    notes = [s for s in segs if s.text.startswith(("² A/79/302", "³ 见 S/PV.7813", "⁵ 见第 70/1", "⁶ 见《大会正式记录"))]
+    assert [s.kind for s in notes] == ["footnote"] * 4
+    assert texts.index(whole[0]) + 1 == texts.index(notes[0].text)  # the notes follow the paragraph they interrupted
+    assert any(t.startswith("欢迎伊斯兰合作组织和联合国") and "的2013年12月18日第68/127号决议" in t for t in texts)
+
+
+def test_a_superscript_line_that_nothing_above_refers_to_stays_text():
+    text = "大会，\n\n回顾其各项决议，\n\n² 这一行并非脚注，\n\n而是正文的续行。\n"
+    assert all(s.kind != "footnote" for s in segment_text(text, "zh"))
+
+
 def test_a_number_starting_a_line_at_a_page_foot_is_no_footnote():
     text = ("第九区洪水水位一度高达\n20 英尺，由于附近的防洪堤已经被淹没，目前水位已达齐腰深度。\n\f"
             "13-52982 (C)\n在一处河段，水即将溢出堤坝。\n")
