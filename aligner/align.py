@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -257,42 +258,63 @@ def _same_paragraph(first: Segment, second: Segment) -> bool:
 
 
 def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
-    """A sentence left alone between two aligned beads, in the same paragraph as
-    its neighbour there, is part of that bead: translators seldom drop a whole
-    sentence of a paragraph. It joins the neighbour that scores best with it,
-    if that neighbour stays confident."""
+    """Sentences left alone between two aligned beads, in the same paragraph as their
+    neighbour there, are part of that bead: translators seldom drop whole sentences of a
+    paragraph. A run of them (one language's) joins the two neighbours, split where the
+    grown beads score best, if each grown bead stays confident; a bead may grow past the
+    DP's shapes here (costs.shape_prior), as when one long sentence is translated as five."""
     out: list[Bead] = []
     k = 0
     while k < len(beads):
-        b = beads[k]
-        prev, nxt = (out[-1] if out else None), (beads[k + 1] if k + 1 < len(beads) else None)
-        side = "zh" if b.zh and not b.ar else "ar" if b.ar and not b.zh else None
+        side = _lone_side(beads[k])
+        end = k
+        while end < len(beads) and side and _lone_side(beads[end]) == side:
+            end += 1
+        prev, nxt = (out[-1] if out else None), (beads[end] if end < len(beads) else None)
         if side is None or prev is None or nxt is None or not (prev.zh and prev.ar and nxt.zh and nxt.ar):
-            out.append(b)
-            k += 1
+            out += beads[k:max(end, k + 1)]
+            k = max(end, k + 1)
             continue
-        (seg,) = getattr(b, side) if len(getattr(b, side)) == 1 else (None,)
-        options = []
-        if seg is not None and _same_paragraph(getattr(prev, side)[-1], seg):
-            options.append((prev, [*getattr(prev, side), seg], True))
-        if seg is not None and _same_paragraph(seg, getattr(nxt, side)[0]):
-            options.append((nxt, [seg, *getattr(nxt, side)], False))
-        best = None
-        for target, grown, is_prev in options:
-            zs, as_ = (grown, target.ar) if side == "zh" else (target.zh, grown)
-            bead = ctx.bead(zs, as_, target.turn, (target.speaker_zh, target.speaker_ar))
-            bead.moved = target.moved
-            if bead.score >= ABSORB_MIN and (best is None or bead.score > best[0].score):
-                best = (bead, is_prev)
-        if best is None:
-            out.append(b)
-        elif best[1]:
-            out[-1] = best[0]
+        grown = _absorb_run(ctx, prev, [getattr(b, side)[0] for b in beads[k:end]], nxt, side)
+        if grown is None:
+            out += beads[k:end]
+            k = end
         else:
-            out.append(best[0])
-            k += 1  # the next bead is replaced by the grown one
-        k += 1
+            out[-1:] = grown
+            k = end + 1  # the next bead is replaced by its grown self
     return out
+
+
+def _lone_side(b: Bead) -> str | None:
+    """The language of a bead holding one sentence of one language only."""
+    return "zh" if len(b.zh) == 1 and not b.ar else "ar" if len(b.ar) == 1 and not b.zh else None
+
+
+def _absorb_run(ctx: PairContext, prev: Bead, run: list[Segment], nxt: Bead, side: str) -> list[Bead] | None:
+    """prev and nxt grown by the run (its head joining prev, its tail nxt, each in the same
+    paragraph), at the split that scores best; None if no split keeps both beads confident."""
+    best, best_value = None, -math.inf
+    for cut in range(len(run) + 1):
+        head, tail = run[:cut], run[cut:]
+        if head and not all(_same_paragraph(a, b) for a, b in zip([getattr(prev, side)[-1], *head], head)):
+            continue
+        if tail and not all(_same_paragraph(a, b) for a, b in zip(tail, [*tail[1:], getattr(nxt, side)[0]])):
+            continue
+        pair = [_grown(ctx, prev, [*getattr(prev, side), *head], side) if head else prev,
+                _grown(ctx, nxt, [*tail, *getattr(nxt, side)], side) if tail else nxt]
+        if any(b.score < ABSORB_MIN for b, part in zip(pair, (head, tail)) if part):
+            continue
+        value = sum(b.score for b in pair)
+        if value > best_value:
+            best, best_value = pair, value
+    return best
+
+
+def _grown(ctx: PairContext, target: Bead, segs: list[Segment], side: str) -> Bead:
+    zs, as_ = (segs, target.ar) if side == "zh" else (target.zh, segs)
+    bead = ctx.bead(zs, as_, target.turn, (target.speaker_zh, target.speaker_ar))
+    bead.moved = target.moved
+    return bead
 
 
 def _fit_pairs(ctx: PairContext, beads: list[Bead]) -> list[tuple[int, int]]:

@@ -18,7 +18,8 @@ from .embed import similarity
 
 # Tuned on the S/PV.7050 dev gold; tests/test_numbers_anchors.py checks their behaviour.
 SKIP = 1.2  # score of leaving one segment unaligned
-SHAPE = {(1, 1): 0.0, (2, 1): -1.4, (1, 2): -1.4, (2, 2): -2.6, (3, 1): -2.8, (1, 3): -2.8}
+SHAPE = {(1, 1): 0.0, (2, 1): -1.4, (1, 2): -1.4, (2, 2): -2.6, (3, 1): -2.8, (1, 3): -2.8}  # the DP's shapes
+EXTRA_SENTENCE = 1.4  # beyond them (a run absorbed after the DP): each sentence past a 1-1 costs as a 2-1's second
 LENGTH_FLOOR = -3.0  # the worst length evidence: translators do drop a title or a clause
 LENGTH_BONUS = 2.5  # a typical true pair's length log-probability is about -1
 ANCHOR_SCALE = 28.0  # log-odds per unit of anchor similarity
@@ -114,6 +115,11 @@ def anchor_score(z: Side, a: Side) -> float:
     return anchor_log_odds(shared_weight(z, a), z.mass + a.mass, name_conflict(z, a))
 
 
+def shape_prior(shape: tuple[int, int]) -> float:
+    """The prior of a two-sided bead of (n_zh, n_ar) sentences."""
+    return SHAPE.get(shape, -EXTRA_SENTENCE * (shape[0] + shape[1] - 2))
+
+
 def bead_parts(shape: tuple[int, int], z: Side, a: Side, model: LengthModel, margin: bool = True) -> tuple[float, ...]:
     """The parts bead_total adds up, for a bead with two sides: shape prior, pieces glued
     at open ends, list entries merged (entries pair one to one), length log-probability,
@@ -121,7 +127,7 @@ def bead_parts(shape: tuple[int, int], z: Side, a: Side, model: LengthModel, mar
     similarity of meaning (with a margin, or plain cosine)."""
     merged_entries = max(0, z.entries - 1) + max(0, a.entries - 1)
     hubs = (z.hub / z.count, a.hub / a.count) if margin and z.count and a.count else (0.0, 0.0)
-    return (SHAPE.get(shape, -math.inf), z.open_ends + a.open_ends, merged_entries,
+    return (shape_prior(shape), z.open_ends + a.open_ends, merged_entries,
             length_logprob(z.length, a.length, model), shared_weight(z, a), z.mass + a.mass, name_conflict(z, a),
             similarity(z.meaning, a.meaning, *hubs) if z.meaning is not None and a.meaning is not None else 0.0)
 

@@ -304,3 +304,43 @@ def test_an_orphan_takes_only_a_piece_at_a_break():
         a1, other = ar_doc.segments
         pairs, left_zh, _ = _adopt_pieces(ctx, [([z1], [a1, other])], [z2], [])
         assert (pairs, left_zh) == (([([z1], [a1]), ([z2], [other])], []) if taken else ([([z1], [a1, other])], [z2]))
+
+
+
+# ---------------------------------------------------------------- a run of lone sentences joins its paragraph's bead
+
+
+def test_a_run_of_lone_sentences_joins_the_bead_of_their_paragraph(sample_alignment):
+    """S/PV.7050 (beyond the dev gold): 巴勒斯坦问题对于伊斯兰合作组织是至关重要的。它是本组织成立的
+    根本原因。… four Chinese sentences (the last cut by a page break) are one Arabic sentence (a
+    head and a displaced tail). The DP's shapes stop at three sentences a side, so it leaves three
+    of them alone; they join the bead of the fourth, past the DP's shapes (costs.shape_prior)."""
+    [bead] = [b for b in sample_alignment.beads if any(s.text.startswith("巴勒斯坦问题对于伊斯兰合作组织") for s in b.zh)]
+    assert bead.zh[0].text.startswith("巴勒斯坦问题对于伊斯兰合作组织")
+    assert any(s.text.startswith("在这方面，在我们工作的不同领域") for s in bead.zh)
+    assert {s.text.split()[0] for s in bead.ar} == {"تكتسي", "بكل"}
+
+
+def test_a_lone_sentence_joins_a_neighbour_only_in_its_own_paragraph(zh_text, ar_text, lexicon):
+    """我们能够利用那次机会… | 在拉丁美洲和加勒比地区… | 我们也得以听取…: one paragraph, each sentence
+    with its Arabic. The middle one alone, its Arabic sitting with the first one's, joins that
+    bead; a sentence of another paragraph in its place stays alone."""
+    from aligner.align import PairContext, absorb_sandwiched, prepare
+
+    ctx = PairContext(prepare(zh_text, "zh", lexicon), prepare(ar_text, "ar", lexicon), lexicon)
+
+    def find(segs, start):
+        return next(s for s in segs if s.text.startswith(start))
+
+    z1, z2, z3 = (find(ctx.zh.segments, t) for t in ("我们能够利用那次机会", "在拉丁美洲和加勒比地区，南美洲", "我们也得以听取"))
+    a1, a2, a3 = (find(ctx.ar.segments, t) for t in ("وقد سمحت لنا تلك الفرصة", "في سياق أمريكا اللاتينية",
+                                                      "كما تمكنا أيضًا من الاستماع"))
+    assert z1.index + 1 == z2.index == z3.index - 1 and z1.place == z2.place == z3.place
+    speakers = ("", "")
+    first, last = ctx.bead([z1], [a1, a2], 0, speakers), ctx.bead([z3], [a3], 0, speakers)
+    grown = absorb_sandwiched(ctx, [first, ctx.bead([z2], [], 0, speakers), last])
+    assert [([s.index for s in b.zh], len(b.ar)) for b in grown] == [([z1.index, z2.index], 2), ([z3.index], 1)]
+    elsewhere = find(ctx.zh.segments, "显然，每个区域或次区域组织都有自己的发展水平")
+    assert elsewhere.place != z1.place
+    alone = [first, ctx.bead([elsewhere], [], 0, speakers), last]
+    assert absorb_sandwiched(ctx, alone) == alone
