@@ -389,8 +389,8 @@ def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
     left = [list(left_zh), list(left_ar)]
     docs = (ctx.zh, ctx.ar)
     for side in (1, 0):  # the language of the pieces taken: Arabic pieces to Chinese orphans first
-        orphans, alone = left[1 - side], left[side]
-        segs = docs[side].segments
+        alone, segs = left[side], docs[side].segments
+        orphans = [o for o in left[1 - side] if _whole(o, docs[1 - side].segments)]
         pieces = sorted([(p.index, k) for k, b in enumerate(beads) if len(b[side]) > 1 for p in b[side]
                          if _joint_piece(p, segs)] + [(p.index, -1) for p in alone if _joint_piece(p, segs)])
         if not orphans or not pieces:
@@ -424,10 +424,16 @@ def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
                 beads[k][side] = [q for q in beads[k][side] if q.index != pi]
                 used_beads.add(k)
             beads.append(list(_orphan_bead(o, p, side)))
-            orphans.remove(o)
+            left[1 - side].remove(o)
             used_orphans.add(oi)
             used_pieces.add(pi)
     return [(z, a) for z, a in beads], left[0], left[1]
+
+
+def _whole(seg: Segment, segs: list[Segment]) -> bool:
+    """A sentence with no piece elsewhere: a fragment's translation is part of a sentence,
+    which the re-joining puts back together (a head adopting a piece reads too little to judge)."""
+    return not seg.open_end and all(segs[i].chain != seg.chain for i in (seg.index - 1, seg.index + 1) if 0 <= i < len(segs))
 
 
 def _expected_places(beads, side: int):

@@ -285,6 +285,34 @@ def test_unaligned_sentence_takes_its_head_from_a_neighbour_bead():
     assert ([z2], [head]) in pairs and left_zh == [] and left_ar == [tail]
 
 
+def test_a_fragment_left_alone_adopts_nothing():
+    """The same case with the lone Chinese sentence cut by a page break (its head ends the page,
+    its tail is displaced): the head alone reads too little to judge a piece by; it adopts
+    nothing, and the re-joining of torn sentences deals with it."""
+    from aligner.align import PairContext, prepare_pair
+    from aligner.lexicon import load
+    from aligner.recover import _adopt_pieces
+
+    lexicon = load()
+    first, second, third = sentences_zh(z(133))
+    zh = first + second + third[:14] + "\n\n" + third[14:]
+    ar = a(142) + "\n\n" + a(164)
+    zh_doc, ar_doc = prepare_pair(zh, ar, lexicon, fork=False)
+    ctx = PairContext(zh_doc, ar_doc, lexicon)
+    z0, z1, head, tail = zh_doc.segments
+    assert head.open_end and head.text == third[:14]
+    a0, a1, a_head, _ = ar_doc.segments
+    assert a_head.open_end
+    pairs = [([z0], [a0]), ([z1], [a1, a_head])]
+    assert _adopt_pieces(ctx, pairs, [head], []) == (pairs, [head], [])
+    # whole, the sentence takes the head, as in the test before
+    zh_doc, ar_doc = prepare_pair(first + second + third, ar, lexicon, fork=False)
+    ctx = PairContext(zh_doc, ar_doc, lexicon)
+    z0, z1, z2 = zh_doc.segments
+    got, left_zh, _ = _adopt_pieces(ctx, [([z0], [a0]), ([z1], [a1, a_head])], [z2], [])
+    assert ([z2], [a_head]) in got and left_zh == []
+
+
 def test_an_orphan_takes_only_a_piece_at_a_break():
     """我们欢迎… is aligned with its translation and, after it in the same paragraph, the Arabic of
     another sentence (伊斯兰合作组织依然对叙利亚…, absent from the Chinese). That piece is on the
