@@ -1,9 +1,11 @@
 """The library API: `align(zh_text, ar_text) -> Alignment`, and the stages it chains."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from . import calibrate, costs, embed
@@ -385,7 +387,7 @@ def prepare_pair(zh_text: str, ar_text: str, lexicon: Lexicon, fork: bool = True
     mine = {lang: (0.0, cut[lang]) for lang in cut}
     theirs = {lang: (cut[lang], 1.0) for lang in cut}
     with Background(fork and len(ar_text) >= FORK_MIN_CHARS, _prepare_part, ar_text, "ar", zh_text, lexicon,
-                    theirs) as job:
+                    theirs) as job, _collector_paused():
         tell("segmenting", 0, 2)
         if meanwhile:
             meanwhile()
@@ -399,14 +401,29 @@ def prepare_pair(zh_text: str, ar_text: str, lexicon: Lexicon, fork: bool = True
     return zh, ar
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while a pair is prepared (as in the child, background.py): its
+    passes cost the preparing process about 0.1 s on the sample, one full pass over the
+    lexicon and the modules half of it, and preparing makes few reference cycles; those it
+    makes are collected after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 # Work per character of the raw text (µs, measured on S/PV.7050, one process per language): encoding,
 # segmenting (with turns), features; and of both texts, the same-document check the command line runs in the Chinese
 # process meanwhile. They share the encoder's work of a pair between the two processes of prepare_pair. The Chinese
-# process spends about 0.14 s more in the pair than these say (the fork; its share of the Arabic encoded with a cold
-# tokenizer; CPU seconds of both processes measured at shares of the Arabic from 0 to 0.14): ZH_EXTRA.
+# process spends about 0.1 s more in the pair than these say (the fork; its share of the Arabic encoded with a cold
+# tokenizer; CPU seconds of both processes measured at shares of the Arabic from 0.06 to 0.14): ZH_EXTRA.
 WORK_PER_CHAR = {"zh": (23.0, 1.4, 2.5), "ar": (10.7, 0.7, 2.3)}
 CHECK_PER_CHAR = 0.6
-ZH_EXTRA = 140_000
+ZH_EXTRA = 100_000
 
 
 def encoding_shares(zh_text: str, ar_text: str) -> dict[str, float]:

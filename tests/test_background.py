@@ -1,6 +1,7 @@
 """Preparing the two sides at once (aligner/background.py, align.prepare_pair)."""
 from __future__ import annotations
 
+import gc
 import os
 import time
 
@@ -10,6 +11,7 @@ import pytest
 from aligner import embed
 from aligner.align import encoding_shares, prepare_pair
 from aligner.background import Background, can_fork
+from aligner.lexicon import load
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="fork is used only on Linux, in a single-threaded process")
 
@@ -104,3 +106,27 @@ def test_a_share_is_cut_by_characters_and_the_two_shares_cover_every_text_once()
         assert (first.start, first.stop, rest.stop) == (0, rest.start, len(texts))
     vectors = embed.embed_share(["我宣布会议开始。", "أعلن افتتاح الجلسة.", "会议开始。"], 0.2, 1.0)
     assert not vectors[0].any() and vectors[1].any() and vectors[2].any()
+
+
+def test_no_garbage_collection_while_a_pair_is_prepared_and_after_as_before(monkeypatch):
+    """The collector pauses while the pair is prepared (its passes cost more than the few
+    cycles preparing makes), and is left on or off as it was, an exception included."""
+    seen = []
+    inner = embed.embed
+    monkeypatch.setattr(embed, "embed", lambda texts: (seen.append(gc.isenabled()), inner(texts))[1])
+    zh, ar = "主席（以英语发言）：我宣布会议开始。", "الرئيس (تكلم بالإنكليزية): أعلن افتتاح الجلسة."
+    assert gc.isenabled()
+    prepare_pair(zh, ar, load(), fork=False)
+    assert seen and not any(seen) and gc.isenabled()
+
+    def stop() -> None:
+        raise RuntimeError("not the same document")
+    with pytest.raises(RuntimeError):
+        prepare_pair(zh, ar, load(), fork=False, meanwhile=stop)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        prepare_pair(zh, ar, load(), fork=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
