@@ -174,7 +174,7 @@ def _runs(lengths: list[int], budget: int) -> list[tuple[int, int]]:
             out.append((first, k))
             first, count = k, 0
         count += n
-    return out + [(first, len(lengths))]
+    return out + [(first, len(lengths))] if lengths else []
 
 
 def _layer_norm(x: np.ndarray, gain: np.ndarray, bias: np.ndarray, eps: float) -> None:
@@ -296,9 +296,10 @@ def _word_by_word(viterbi, prefixes: dict, groups: dict[str, bytes]):
     before the first word that can look into it is segmented."""
     def segmented(word: str) -> list[int]:
         for group in set(word).union(word[i:i + 2] for i, c in enumerate(word) if c == "\u2581"):
-            blob = groups.pop(group, None)
-            if blob is not None:
+            blob = groups.get(group)
+            if blob is not None:  # into the table, then out of the groups: a thread finding it gone finds it there
                 prefixes.update(marshal.loads(blob))
+                groups.pop(group, None)
         return viterbi(word)
     remembered = functools.lru_cache(maxsize=WORD_CACHE)(segmented)
 

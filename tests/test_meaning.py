@@ -131,6 +131,24 @@ def test_tokens_word_by_word_are_those_of_the_package(zh_text, ar_text, package_
     assert 0 < len(ours._prefixes) < len(package_tokenizer._prefixes) / 2  # only the groups the samples need
 
 
+def test_tokens_from_several_threads_at_once_are_those_of_the_package(zh_text, ar_text, package_tokenizer):
+    """The prefix table filled as words need it, from four threads switching as often as
+    they can: every thread gets the package's tokens."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines = [line for text in (zh_text, ar_text) for line in text.splitlines() if line.strip()][::3]
+    expected = [package_tokenizer.encode(line) for line in lines]
+    ours = embed.tokenizer()  # a new one: its prefix table empty
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(lambda k: [ours.encode(line) for line in lines[k::4] + lines], range(4)))
+    finally:
+        sys.setswitchinterval(previous)
+    assert all(tokens == expected[k::4] + expected for k, tokens in enumerate(got))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(list("安全理事会مجلس الأمن٧٠S/2013 ▁\u3000.،-（）é") + ["الجلسة", "安理会", "Council", "  "]),
                 max_size=30).map("".join))
