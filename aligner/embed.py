@@ -117,7 +117,7 @@ class Encoder:
         branches' outputs, layer-normalised). The sentences lie in one column, REACH zero
         rows before, between and after them: a window slot outside its sentence reads zeros."""
         embedded, inputs, products = rows
-        sentence = np.repeat(np.arange(len(lengths)), lengths)  # each token's
+        sentence = np.repeat(np.arange(len(lengths)), lengths)  # the sentence of each token
         at = np.arange(len(tokens)) + REACH * (1 + sentence)  # each token's row
         column = np.full(len(tokens) + REACH * (len(lengths) + 1), len(embedded) - 1)  # the zero row
         column[at] = tokens
