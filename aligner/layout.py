@@ -573,11 +573,11 @@ class _Grouping:
         nxt = _next_text(self.rows, k)
         return nxt is None or not self.wrap or not _cut_by_wrap(self.rows[k], self.rows[nxt], self.wrap, self.lang, False)
 
-    def _runs_on(self, k: int) -> bool:
-        """The line after row k is cut by the wrap too (a full line in the middle of a paragraph)."""
+    def _continued(self, k: int) -> bool:
+        """The line after row k is not a paragraph's first line itself (its indent dropped): so row k,
+        full only with a dropped indent, opens a paragraph rather than ends one by chance at that length."""
         nxt = _next_text(self.rows, k)
-        after = _next_text(self.rows, nxt) if nxt is not None else None
-        return after is not None and _cut_by_wrap(self.rows[nxt], self.rows[after], self.wrap, self.lang, False)
+        return nxt is not None and not self._indent_dropped(nxt)
 
     def _footnote(self, held: list[Paragraph], row: _Row) -> None:
         """A footnote row opens a footnote, or continues the one before it when it has no number."""
@@ -622,8 +622,8 @@ class _Grouping:
                 return None
         if cut and RULES[lang].ends_clause(folded_prev) and self._indent_dropped(k):
             return None  # a sentence ends the line and the next one opens a paragraph
-        if cut and self._indent_dropped(k) and self._runs_on(k) and not RULES[lang].ends_clause(fold(row.text)[0]):
-            # a paragraph's first line, its indent dropped, running on to the next, after a line that stops
+        if cut and self._indent_dropped(k) and self._continued(k) and not RULES[lang].ends_clause(fold(row.text)[0]):
+            # a paragraph's first line, its indent dropped, followed by its own continuation, after a line that stops
             # mid-sentence: the paragraph broke inside a sentence (a blank line shows it in other layouts)
             return "repair"
         if cut:
