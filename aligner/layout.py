@@ -510,6 +510,7 @@ class _Grouping:
         self.heading = 0  # length of the speaker heading it opens with
         self.repairs = 0
         self.first_row = True  # the previous row opened its paragraph
+        self.after_full = False  # the current paragraph opened after a full line: perhaps only the tail of the one before
         self.place = 0  # paragraphs so far: a new paragraph or a repair starts the next
 
     def paragraphs(self) -> list[Paragraph]:
@@ -537,6 +538,7 @@ class _Grouping:
                 out += held
                 held = []
                 self.current, self.text, self.repairs, self.first_row = Paragraph([line]), folded, 0, True
+                self.after_full = prev is not None and bool(self.wrap) and _cut_by_wrap(prev, row, self.wrap, self.lang, False)
                 self.heading = 0 if row.mark == "item" else self.rules.match_heading(folded)
             else:
                 g = glue(self.lang, prev.text, row.text, prev.spaced, self.mixed)
@@ -622,19 +624,27 @@ class _Grouping:
                 return None
         if cut and RULES[lang].ends_clause(folded_prev) and self._indent_dropped(k):
             return None  # a sentence ends the line and the next one opens a paragraph
-        if cut and self._indent_dropped(k) and self._continued(k) and not RULES[lang].ends_clause(fold(row.text)[0]):
-            # a paragraph's first line, its indent dropped, followed by its own continuation, after a line that stops
-            # mid-sentence: the paragraph broke inside a sentence (a blank line shows it in other layouts)
-            return "repair"
+        if cut and self._indent_dropped(k) and self._continued(k):
+            # a paragraph's first line, its indent dropped, followed by its own continuation: after a title
+            # (that did not open after a full line) it opens a paragraph: the title only looks cut; after a line that stops
+            # mid-sentence, the paragraph broke inside a sentence (a blank line shows it in other layouts)
+            if not self._prose() and not self.after_full:
+                return None
+            if not RULES[lang].ends_clause(fold(row.text)[0]):
+                return "repair"
         if cut:
             return "wrap"
-        # running text; wrapped Chinese titles joined are long enough to pass for it, but have no comma
-        prose = self.heading or self.repairs or (rules.is_prose(self.text) and (
-            not (wrap and _LONG_TITLES[lang]) or rules.holds_sentence(self.text) or bool(_COMMA.search(self.text)))) or (
-            not wrap and len(current.lines) > 1)
-        if len(self.text) > self.heading and prose and not rules.is_final(self.text):
+        if len(self.text) > self.heading and self._prose() and not rules.is_final(self.text):
             return "repair"
         return None
+
+    def _prose(self) -> bool:
+        """The current paragraph is running text, not a title; wrapped Chinese titles joined are long
+        enough to pass for it, but have no comma."""
+        rules = self.rules
+        return bool(self.heading or self.repairs or (rules.is_prose(self.text) and (
+            not (self.wrap and _LONG_TITLES[self.lang]) or rules.holds_sentence(self.text)
+            or _COMMA.search(self.text))) or (not self.wrap and len(self.current.lines) > 1))
 
 
 def _blank_lines_matter(rows: list[_Row]) -> bool:
