@@ -49,6 +49,8 @@ _FURNITURE = {
     # "S/PV.7796  联合国与区域…的合作  28/10/2016", and the date first on facing pages
     "running head": re.compile(rf"^(?:{_SYMBOL}(?:\s+.{{0,160}})?\s+{_DATE}|{_DATE}\s+(?:.{{0,160}}\s+)?{_SYMBOL}|{_SYMBOL})$"),
 }
+# The title a running head prints between the document symbol and the date.
+_HEAD_TITLE = re.compile(rf"^(?:{_SYMBOL}|{_DATE})\s+(.+?)\s+(?:{_SYMBOL}|{_DATE})$")
 # A footnote at a page foot: "1 见 S/2013/588。", "¹ انظر ...".
 _FOOTNOTE = re.compile(rf"^(?:{_DIGIT}{{1,2}}|[\u00b9\u00b2\u00b3\u2070-\u2079]+)\s+\S")
 _SUPERSCRIPT_NOTE = re.compile(r"^[\u00b9\u00b2\u00b3\u2070-\u2079]+\s+\S")  # "² A/79/302。": a note, wherever it sits
@@ -493,6 +495,12 @@ def _next_text(rows: list[_Row], k: int) -> int | None:
     return None
 
 
+def _head_titles(rows: list[_Row]) -> set[str]:
+    """The titles the running heads print (spaces removed): the document's own title, as long as it is."""
+    titles = (_HEAD_TITLE.match(fold(r.text)[0]) for r in rows if r.what == "running head")
+    return {re.sub(r"\s", "", m.group(1)) for m in titles if m}
+
+
 def _paragraphs(rows: list[_Row], lang: str, wrap: int | None, blank_matters: bool) -> list[Paragraph]:
     """Group text rows into paragraphs; footnotes follow the paragraph they interrupt."""
     return _Grouping(rows, lang, wrap, blank_matters).paragraphs()
@@ -512,6 +520,7 @@ class _Grouping:
         self.first_row = True  # the previous row opened its paragraph
         self.after_full = False  # the current paragraph opened after a full line: perhaps only the tail of the one before
         self.place = 0  # paragraphs so far: a new paragraph or a repair starts the next
+        self.head_titles = _head_titles(rows)
 
     def paragraphs(self) -> list[Paragraph]:
         out: list[Paragraph] = []
@@ -600,6 +609,8 @@ class _Grouping:
             return "wrap"
         if row.mark in ("title", "item") or current.mark == "title" or self._table_row(k):
             return None
+        if self.head_titles and re.sub(r"\s", "", self.text) in self.head_titles:
+            return None  # the document's title, whole: it only looks cut when it fills its line or ends a page
         if len(current.lines) == 1 and prev.mark != "item" and rules.heading_is_cut(folded_prev):
             joined = folded_prev + glue(lang, prev.text, row.text, prev.spaced) + fold(row.text)[0]
             if rules.match_heading(joined) > len(folded_prev):
