@@ -90,6 +90,35 @@ def is_prose(text: str) -> bool:
     return holds_sentence(text) or len(text) >= 100
 
 
+# Words that go on from a finished noun phrase in a title: prepositions, conjunctions and particles
+# written apart ("في", "على", "من", "بين", "أو"); prefixed and definite words go on too (see opens_title).
+_LINKS = "في من إلى على عن مع حول ضد بين عند لدى منذ حتى دون نحو خلال عبر تجاه إزاء ضمن عقب قبل بعد أثناء أمام فوق تحت أو أم ثم أن إن"
+
+
+@functools.cache
+def _links() -> frozenset[str]:
+    return frozenset(normalise(w) for w in _LINKS.split())
+
+
+def ends_open(text: str) -> bool:
+    """Whether the text stops on a preposition or particle ("…من خلال الاستثمار في"): nothing ends there."""
+    words = text.split()
+    return bool(words) and normalise(words[-1]) in _links()
+
+
+def opens_title(before: str, after: str) -> bool:
+    """Whether, in a title, a line starting `after` cannot go on from one ending `before`.
+
+    A title is a noun phrase: a definite relational adjective ("…التعاون الإسلامي")
+    closes one, and what goes on from it is a preposition, a conjunction, or a
+    prefixed or definite word; a bare word ("رسالة مؤرخة…", "تعزيز…") starts the next title."""
+    last, first = (before.split() or [""])[-1], (after.split() or [""])[0]
+    last, first = normalise(last), normalise(first)
+    closes = last.startswith("ال") and last.endswith(("ي", "يه")) and len(last) >= 6
+    bare = bool(re.match(r"[\u0621-\u064a]", first)) and not first.startswith(("ال", "و", "ف", "ب", "ل", "ك"))
+    return closes and bare and first not in _links()
+
+
 def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Cut text[start:] into sentences at . ! ؟ followed by a space or the end."""
     spans, begin = [], start

@@ -77,6 +77,7 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MIXED_SPACED = re.compile(r"[A-Za-z0-9()] [\u4e00-\u9fff]|[\u4e00-\u9fff] [A-Za-z0-9()]")
 _MIXED_TIGHT = re.compile(r"[A-Za-z0-9()][\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0-9()]")
 _LONG_TITLES = {"zh": True, "ar": True}  # titles as long as rules.is_prose's length for running text
+_TITLE_LINES = 3  # lines a title runs to at most
 _COMMA = re.compile("[,，、،;；؛]")
 _LEADER = re.compile(r"[^\s.](?:\.{4,}|．{3,})\s")  # "美利坚合众国..... 迪卡洛夫人": a row of a table
 _COLUMN_GAP = re.compile("[\u4e00-\u9fff] +[\u4e00-\u9fff]")  # Chinese words never have a space between them
@@ -643,17 +644,33 @@ class _Grouping:
                 return None
             if not RULES[lang].ends_clause(fold(row.text)[0]):
                 return "repair"
+        if cut and rules.opens_title(folded_prev, fold(row.text)[0]) and self._title_through(k):
+            return None  # a title that fills its line, and the next title after it
         if cut:
             return "wrap"
         if len(self.text) > self.heading and self._prose() and not rules.is_final(self.text):
             return "repair"
         return None
 
+    def _title_through(self, k: int) -> bool:
+        """The current paragraph, run on through row k to the first line the wrap did not cut (a few
+        lines at most), is a title: no speaker heading, no sentence, no comma, not stopping on a preposition."""
+        if self.heading or self.repairs:
+            return False
+        text, j = self.text, k
+        for _ in range(_TITLE_LINES):
+            text += " " + fold(self.rows[j].text)[0]
+            nxt = _next_text(self.rows, j)
+            if nxt is None or not _cut_by_wrap(self.rows[j], self.rows[nxt], self.wrap, self.lang, False):
+                return not (self.rules.holds_sentence(text) or _COMMA.search(text) or self.rules.ends_open(text))
+            j = nxt
+        return False
+
     def _prose(self) -> bool:
         """The current paragraph is running text, not a title; wrapped Chinese titles joined are long
-        enough to pass for it, but have no comma."""
+        enough to pass for it, but have no comma; a title does not stop on a preposition."""
         rules = self.rules
-        return bool(self.heading or self.repairs or (rules.is_prose(self.text) and (
+        return bool(self.heading or self.repairs or rules.ends_open(self.text) or (rules.is_prose(self.text) and (
             not (self.wrap and _LONG_TITLES[self.lang]) or rules.holds_sentence(self.text)
             or _COMMA.search(self.text))) or (not self.wrap and len(self.current.lines) > 1))
 

@@ -68,6 +68,18 @@ def is_prose(text: str) -> bool:
     return holds_sentence(text) or len(text.replace(" ", "")) >= 35
 
 
+def ends_open(text: str) -> bool:
+    """Whether the text stops where nothing can end: not told from Chinese words alone (a wrap
+    cuts anywhere, even inside a word)."""
+    return False
+
+
+def opens_title(before: str, after: str) -> bool:
+    """Whether, in a title, a line starting `after` cannot go on from one ending `before`: Chinese words
+    show no such thing (the dropped first-line indent tells instead, see layout)."""
+    return False
+
+
 def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Cut text[start:] into sentences; never inside 《…》 titles."""
     spans, depth, begin = [], 0, start
