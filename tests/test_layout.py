@@ -16,6 +16,7 @@ from layouts import AR_WIDTHS, LAYOUTS, ZH_WIDTHS, cols, layout, plain
 from typer.testing import CliRunner
 
 import aligner
+from aligner import ar, zh
 from aligner.cli import app
 from aligner.layout import glue, read
 from aligner.read import InputError
@@ -113,14 +114,97 @@ def test_rows_of_a_table_stay_rows_when_a_blank_line_follows_every_line(lang, pa
     assert len(broken) <= allowed, broken
 
 
-# (layout, Chinese width, Arabic width, link F1 tolerance). With a blank line after every line, paragraphs
-# are told apart by the line lengths only (and, in Chinese, by the first-line indent the converter dropped);
-# sentences stay the same. Where a paragraph's last line is as full as any other, nothing tells its end
-# from a wrap, and the cover's titles are where that costs: at 70 columns the Arabic agenda title fills its
-# line exactly and runs on to the next title, and S/PV.7050 loses 0.0145 (0.9707 against 0.9852; 0.023
-# before the table rows and sentence ends were read; 27/90 and 22/60 now 0.004). FLORES loses nothing.
-ALIGN_LAYOUTS = [("paragraphs", 18, 70, 0.005), ("wrapped", 22, 80, 0.005), ("wrapped_blank_after", 22, 60, 0.005),
-                 ("wrapped_blank_after", 27, 70, 0.02), ("two_columns", 33, 50, 0.005), ("crlf", 40, 60, 0.005)]
+def paragraph_breaks(text: str, lang: str) -> set[int]:
+    """Where the reader opens a paragraph or repairs one broken inside a sentence: offsets in the text
+    without white space, comparable across layouts."""
+    out, pos = set(), 0
+    for p in read(text, lang).paragraphs:
+        if p.kind != "text":
+            continue
+        out.add(pos)
+        for k, line in enumerate(p.lines):
+            if k and p.joins[k - 1].how == "repair":
+                out.add(pos)
+            pos += len(re.sub(r"\s", "", line.text))
+    return out
+
+
+@pytest.mark.parametrize("width", ZH_WIDTHS)
+def test_paragraphs_broken_inside_a_sentence_are_found_when_a_blank_line_follows_every_line(width):
+    """S/PV.7050 breaks some twenty paragraphs inside a sentence ("…作出" | "努力，…"). A line that only its
+    dropped first-line indent makes full, after one that stops mid-sentence, opens the next paragraph when
+    the line after it is not such a first line too (when it is, it is a paragraph's last line that ends at
+    that length by chance). The unwrapped reading's paragraph starts and repairs are all found but a few
+    (before: 9 missed at 22 and 33)."""
+    text = ZH_PATH.read_text(encoding="utf-8")
+    reference = paragraph_breaks(plain(text), "zh")
+    got = paragraph_breaks(layout(text, "zh", "wrapped_blank_after", width), "zh")
+    assert len(reference - got) <= 4 and len(got - reference) <= 1, (len(reference - got), len(got - reference))
+
+
+@pytest.mark.parametrize("width", ZH_WIDTHS)
+def test_a_title_does_not_run_on_into_a_first_line(width):
+    """The cover's letter title has no sentence mark; where it (with its dropped indent) fills its line, the
+    notice after it, a first line that only its own dropped indent makes full, still opens a paragraph."""
+    got = texts(layout(ZH_PATH.read_text(encoding="utf-8"), "zh", "wrapped_blank_after", width), "zh")
+    assert "2013年10月3日阿塞拜疆常驻联合国代表给秘书长的信 (S/2013/588)" in got
+    assert "本记录包括中文发言的文本和其他语言发言的译文。" in got
+
+
+@pytest.mark.parametrize("kind", LAYOUTS)
+@pytest.mark.parametrize("lang, path, title", [
+    ("zh", ZH_PATH, "联合国与区域和次区域组织在维护国际和平与安全方面的合作"),
+    ("ar", AR_PATH, "التعاون بين الأمم المتحدة والمنظمات الإقليمية ودون الإقليمية في صون السلام والأمن الدوليين")],
+    ids=["zh", "ar"])
+def test_the_title_the_running_heads_print_stays_whole(kind, lang, path, title):
+    """A paragraph that reads as the running heads' title is whole: where it fills its line or ends a
+    page (zh 27, ar 90), it no longer runs on to the next title."""
+    text = path.read_text(encoding="utf-8")
+    expected = texts(plain(text), lang).count(title)
+    assert expected
+    for width in ZH_WIDTHS if lang == "zh" else AR_WIDTHS:
+        assert texts(layout(text, lang, kind, width), lang).count(title) == expected, width
+
+
+@pytest.mark.parametrize("kind", ["wrapped_blank_after", "wrapped"])
+def test_an_arabic_title_that_fills_its_line_does_not_run_on_to_the_next(kind):
+    """"…ومنظمة التعاون الإسلامي" fills its line at 70 columns; "رسالة مؤرخة…" after it starts the next
+    title. And a paragraph stopping on a preposition ("…الاستثمار في") is running text broken inside a
+    sentence, repaired as in the unwrapped text."""
+    text = AR_PATH.read_text(encoding="utf-8")
+    reference = texts(plain(text), "ar")
+    title = "تعزيز أوجه التآزر في الشراكة بين الأمم المتحدة ومنظمة التعاون الإسلامي"
+    [broken] = [s for s in reference if "الاستثمار في وخاصة" in s]
+    for width in AR_WIDTHS:
+        got = texts(layout(text, "ar", kind, width), "ar")
+        assert got.count(title) == reference.count(title) == 2, width
+        assert broken in got, width
+
+
+@pytest.mark.parametrize("before, after, opens", [
+    ("تعزيز أوجه التآزر في الشراكة بين الأمم المتحدة ومنظمة التعاون الإسلامي", "رسالة مؤرخة ٣ تشرين الأول/أكتوبر", True),
+    ("التعاون بين الأمم المتحدة والمنظمات الإقليمية ودون الإقليمية في صون", "السلام والأمن الدوليين", False),
+    ("التعاون بين الأمم المتحدة والمنظمات الإقليمية ودون الإقليمية", "في صون السلام", False),  # a preposition
+    ("التعاون بين الأمم المتحدة والمنظمات الإقليمية ودون", "الإقليمية في صون", False),  # a definite word
+    ("رسالة مؤرخة ٣ تشرين الأول/أكتوبر ٢٠١٣ موجهة إلى الأمين العام من الممثل الدائم", "لأذربيجان لدى", False),
+], ids=["next title", "inside a phrase", "preposition", "definite word", "prefixed word"])
+def test_what_goes_on_from_an_arabic_title(before, after, opens):
+    assert ar.opens_title(before, after) is opens
+    assert zh.opens_title(before, after) is False
+
+
+def test_an_arabic_text_stopping_on_a_preposition_is_open():
+    assert ar.ends_open("تعزيز الدور البناء الذي تضطلع به من خلال الاستثمار في")
+    assert not ar.ends_open("تعزيز أوجه التآزر في الشراكة بين الأمم المتحدة ومنظمة التعاون الإسلامي")
+
+
+# (layout, Chinese width, Arabic width). With a blank line after every line, paragraphs are told apart by the
+# line lengths (and, in Chinese, by the first-line indent the converter dropped), by the running heads' title
+# and by what ends a title; at 27/70 S/PV.7050 lost 0.0229, then 0.0145, before those were read. Every one
+# of these, and every layout at every width pair of tests/layouts.py, is now within 0.005.
+ALIGN_LAYOUTS = [("paragraphs", 18, 70), ("wrapped", 22, 80), ("wrapped_blank_after", 22, 60),
+                 ("wrapped_blank_after", 27, 70), ("two_columns", 33, 50), ("crlf", 40, 60)]
+F1_TOLERANCE = 0.005
 
 
 def link_f1(zh_text: str, ar_text: str, gold: Path, zh_src: Path, ar_src: Path, tmp_path: Path, extra: list[str]) -> float:
@@ -136,15 +220,14 @@ def link_f1(zh_text: str, ar_text: str, gold: Path, zh_src: Path, ar_src: Path, 
 @needs_eval
 @pytest.mark.parametrize("corpus", ["S_PV.7050", "flores"])
 def test_link_f1_does_not_depend_on_the_layout(corpus, tmp_path):
-    """Link F1 on the gold of every layout within 0.005 of the unwrapped text's, on the same code
-    (but where a paragraph's full last line cannot be told from a wrap: see ALIGN_LAYOUTS)."""
+    """Link F1 on the gold of every layout within 0.005 of the unwrapped text's, on the same code."""
     zh_src, ar_src = DOCUMENTS[corpus]
     gold, extra = (EVAL_DIR, ["--only-zh", "0-213"]) if corpus == "S_PV.7050" else (FLORES, [])
     zh, ar = zh_src.read_text(encoding="utf-8"), ar_src.read_text(encoding="utf-8")
     unwrapped = link_f1(plain(zh), plain(ar), gold, zh_src, ar_src, tmp_path, extra)
-    for kind, zw, aw, tolerance in ALIGN_LAYOUTS:
+    for kind, zw, aw in ALIGN_LAYOUTS:
         got = link_f1(layout(zh, "zh", kind, zw), layout(ar, "ar", kind, aw), gold, zh_src, ar_src, tmp_path, extra)
-        assert abs(got - unwrapped) <= tolerance, (kind, got, unwrapped)
+        assert abs(got - unwrapped) <= F1_TOLERANCE, (kind, zw, aw, got, unwrapped)
 
 
 # ---------------------------------------------------------------- the 7796 sample
