@@ -638,8 +638,9 @@ class _Grouping:
             return None  # a sentence ends the line and the next one opens a paragraph
         if cut and self._indent_dropped(k) and self._continued(k):
             # a paragraph's first line, its indent dropped, followed by its own continuation: after a title
-            # (that did not open after a full line) it opens a paragraph: the title only looks cut; after a line that stops
-            # mid-sentence, the paragraph broke inside a sentence (a blank line shows it in other layouts)
+            # (one that did not open after a full line) it opens a paragraph, the title only looked cut; after
+            # a line that stops mid-sentence, the paragraph broke inside a sentence (a blank line shows it in
+            # other layouts)
             if not self._prose() and not self.after_full:
                 return None
             if not RULES[lang].ends_clause(fold(row.text)[0]):
