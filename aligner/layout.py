@@ -15,7 +15,9 @@ itself to undo all that:
   against the document's typical wrap width, and whether the next line's
   first word would have fitted) or, across a paragraph or page break, when
   running text stops mid-sentence (a repair: only a hypothesis, which the
-  aligner may undo at the joint);
+  aligner may undo at the joint); a title that fills its line still ends
+  where the running heads' title ends, or where the language says the next
+  line starts another one;
 - the glue is what the language writes there: nothing between Chinese
   fragments (a space only between Latin letters or digits that had one),
   one space between Arabic ones, nothing inside a symbol or URL.
