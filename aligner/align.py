@@ -269,15 +269,17 @@ def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     k = 0
     while k < len(beads):
         side = _lone_side(beads[k])
-        end = k
-        while end < len(beads) and side and _lone_side(beads[end]) == side:
+        if side is None:
+            out.append(beads[k])
+            k += 1
+            continue
+        end = k + 1
+        while end < len(beads) and _lone_side(beads[end]) == side:
             end += 1
         prev, nxt = (out[-1] if out else None), (beads[end] if end < len(beads) else None)
-        if side is None or prev is None or nxt is None or not (prev.zh and prev.ar and nxt.zh and nxt.ar):
-            out += beads[k:max(end, k + 1)]
-            k = max(end, k + 1)
-            continue
-        grown = _absorb_run(ctx, prev, [getattr(b, side)[0] for b in beads[k:end]], nxt, side)
+        grown = None
+        if prev is not None and nxt is not None and prev.zh and prev.ar and nxt.zh and nxt.ar:
+            grown = _absorb_run(ctx, prev, [getattr(b, side)[0] for b in beads[k:end]], nxt, side)
         if grown is None:
             out += beads[k:end]
             k = end

@@ -114,6 +114,7 @@ def opens_title(before: str, after: str) -> bool:
     prefixed or definite word; a bare word ("رسالة مؤرخة…", "تعزيز…") starts the next title."""
     last, first = (before.split() or [""])[-1], (after.split() or [""])[0]
     last, first = normalise(last), normalise(first)
+    # a relational adjective: the article, a root of three letters or more, the ending (not الذي, التي)
     closes = last.startswith("ال") and last.endswith(("ي", "يه")) and len(last) >= 6
     bare = bool(re.match(r"[\u0621-\u064a]", first)) and not first.startswith(("ال", "و", "ف", "ب", "ل", "ك"))
     return closes and bare and first not in _links()
