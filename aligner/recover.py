@@ -20,7 +20,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 
-from . import costs
+from . import ar, costs, zh
 from .costs import SKIP
 from .dp import best_local_path, full_limits
 from .model import Bead, Segment
@@ -42,6 +42,7 @@ ROUNDS = 6  # rounds of fragment moves
 SWAP_WINDOW = 30  # paragraphs around a piece searched for a better bead
 SWAP_ROUNDS = 3  # rounds of head and tail moves per language
 SWAP_GAIN = 3.0  # a piece changes bead only if the two beads gain this much
+TORN_MIN = 0.8  # confidence a torn sentence's bead must reach: pieces from apart join only if they read as one translation
 JOIN_WINDOW = 150  # paragraphs around a fragment searched for its continuation
 _ROUNDING = 1e-9  # margin for float rounding when a bound rules a candidate out
 
@@ -119,6 +120,7 @@ def recover_displaced(ctx, beads: list[Bead]) -> list[Bead]:
     left_zh = [s for s in zh_orphans if s.index not in placed_zh]
     left_ar = [s for s in ar_orphans if s.index not in placed_ar]
     pairs, left_zh, left_ar = _adopt_pieces(ctx, pairs, left_zh, left_ar)
+    pairs, left_zh, left_ar = _adopt_torn(ctx, pairs, left_zh, left_ar)
     pairs, left_zh, left_ar = _rejoin_fragments(ctx, pairs, left_zh, left_ar)
     pairs = _swap_joint_pieces(ctx, pairs)
 
@@ -299,10 +301,6 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     def value(z: list[Segment], a: list[Segment]) -> float:
         return ctx.score(z, a, remember=False) if z and a else -SKIP * (len(z) + len(a))
 
-    def starts_line(seg: Segment, side: int) -> bool:  # a continuation can only open a line
-        segs = docs[side].segments
-        return seg.index == 0 or segs[seg.index - 1].place[-1] != seg.place[0]
-
     free: list[list[Segment]] = [[], []]
     unplaced: list[list[Segment]] = [[], []]
     for side, left in ((0, left_zh), (1, left_ar)):
@@ -316,7 +314,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                     kept.append(s)
             b[side] = kept
         for s in left:
-            (free if starts_line(s, side) else unplaced)[side].append(s)
+            (free if _opens_paragraph(s, segs) else unplaced)[side].append(s)  # a continuation opens a line
 
     active = None  # beads whose options may have changed: all at first, then those a round grew
     for _ in range(ROUNDS):
@@ -408,7 +406,7 @@ def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
                 loss = scores[k] - ctx.score(*_with_side(beads[k], side, [q for q in beads[k][side] if q is not p]))
             places = expected(o.index)
             distance = min(distance_penalty(e, p.place[0]) for e in places) if places else 0.0
-            gain = ctx.score(*_orphan_bead(o, p, side), remember=False) + SKIP - loss - distance
+            gain = ctx.score(*_orphan_beads(o, [p], side), remember=False) + SKIP - loss - distance
             if gain > SWAP_GAIN:
                 moves.append((-gain, o.index, pi, k))
         moves.sort()
@@ -423,11 +421,108 @@ def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
             else:
                 beads[k][side] = [q for q in beads[k][side] if q.index != pi]
                 used_beads.add(k)
-            beads.append(list(_orphan_bead(o, p, side)))
+            beads.append(list(_orphan_beads(o, [p], side)))
             left[1 - side].remove(o)
             used_orphans.add(oi)
             used_pieces.add(pi)
     return [(z, a) for z, a in beads], left[0], left[1]
+
+
+def _adopt_torn(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
+    """A sentence left alone takes whole a sentence of the other language that a displaced
+    page or column tore in two: a head that ends its paragraph short of a full stop (alone,
+    or in a bead it matched on a few shared words) and an unaligned tail that opens a
+    paragraph. Neither piece reads enough of the sentence to be placed by itself, so the
+    two are judged together, as the orphan's translation. A misread page moves text within
+    a page or two, so both pieces lie within SWAP_WINDOW paragraphs of where the orphan's
+    aligned neighbours put its translation; of those, the (head, tail) pairs whose sum is
+    closest to the orphan in meaning are scored exactly (as _adopt_pieces does, less the
+    distance of each piece), and the moves made best first."""
+    beads: list[list[list[Segment]] | None] = [[list(z), list(a)] for z, a in pairs]
+    left = [list(left_zh), list(left_ar)]
+    docs = (ctx.zh, ctx.ar)
+    for side in (1, 0):  # the language of the torn sentence
+        doc, segs = docs[side], docs[side].segments
+        orphans = [o for o in left[1 - side] if _whole(o, docs[1 - side].segments)]
+        tails = _by_paragraph([t for t in left[side] if _opens_paragraph(t, segs)])
+        if not orphans or not tails[0]:
+            continue
+        bead_of = {s.index: k for k, b in enumerate(beads) if b for s in b[side]}
+        heads = _by_paragraph([s for s in segs if _stops_short(s, segs, doc.lang)])
+        expected = _expected_places([b for b in beads if b], side)
+        moves = []
+        for o in orphans:
+            places = expected(o.index)
+            if not places:
+                continue
+            near_tails = _within(tails, min(places) - SWAP_WINDOW, max(places) + SWAP_WINDOW)
+            near_heads = _within(heads, min(places) - SWAP_WINDOW, max(places) + SWAP_WINDOW)
+            if not near_tails or not near_heads:
+                continue
+            joined = doc.vectors[[h.index for h in near_heads]][:, None] + doc.vectors[[t.index for t in near_tails]][None]
+            sims = joined @ docs[1 - side].vectors[o.index] / (1e-9 + (joined * joined).sum(axis=2) ** 0.5)
+            for flat in sims.ravel().argsort()[::-1][:CANDIDATES].tolist():
+                h, t = near_heads[flat // len(near_tails)], near_tails[flat % len(near_tails)]
+                if h is t:
+                    continue
+                k = bead_of.get(h.index, -1)
+                loss = -SKIP if k < 0 else _loss_of(ctx, beads[k], side, h)
+                distance = sum(min(distance_penalty(e, q.place[0]) for e in places) for q in (h, t))
+                new = ctx.score(*_orphan_beads(o, [h, t], side), remember=False)
+                gain = new + 2 * SKIP - loss - distance
+                if gain > SWAP_GAIN and costs.confidence(new) >= TORN_MIN:
+                    moves.append((-gain, o.index, h.index, t.index, k))
+        moves.sort()
+        used: set[tuple[str, int]] = set()
+        for _, oi, hi, ti, k in moves:
+            keys = {("o", oi), ("p", hi), ("p", ti), ("b", k)} - {("b", -1)}
+            if keys & used:
+                continue
+            used |= keys
+            o, h, t = docs[1 - side].segments[oi], segs[hi], segs[ti]
+            if k < 0:
+                left[side].remove(h)
+            else:
+                beads[k][side] = [q for q in beads[k][side] if q is not h]
+                if not beads[k][side]:  # its other side is left alone
+                    left[1 - side] += beads[k][1 - side]
+                    beads[k] = None
+            left[side].remove(t)
+            left[1 - side].remove(o)
+            beads.append(list(_orphan_beads(o, [h, t], side)))
+    return [(z, a) for z, a in filter(None, beads)], left[0], left[1]
+
+
+def _by_paragraph(segs: list[Segment]) -> tuple[list[Segment], list[int]]:
+    """The segments sorted by paragraph, and their paragraphs (for _within)."""
+    segs = sorted(segs, key=lambda s: (s.place[0], s.index))
+    return segs, [s.place[0] for s in segs]
+
+
+def _within(sorted_segs: tuple[list[Segment], list[int]], lo: float, hi: float) -> list[Segment]:
+    """The segments (from _by_paragraph) whose paragraph lies in [lo, hi]."""
+    segs, at = sorted_segs
+    return segs[bisect_left(at, lo):bisect_left(at, hi + 1)]
+
+
+def _opens_paragraph(seg: Segment, segs: list[Segment]) -> bool:
+    """The first piece of its paragraph: where the continuation of a torn sentence sits."""
+    return seg.index == 0 or segs[seg.index - 1].place[-1] != seg.place[0]
+
+
+def _stops_short(seg: Segment, segs: list[Segment], lang: str) -> bool:
+    """A sentence piece that ends its paragraph before the end of a clause: the head of a
+    sentence a page or column break cut."""
+    last = seg.index + 1 == len(segs) or segs[seg.index + 1].place[0] != seg.place[-1]
+    return last and seg.kind == "sentence" and not (zh if lang == "zh" else ar).ends_clause(seg.text.rstrip())
+
+
+def _loss_of(ctx, bead, side: int, piece: Segment) -> float:
+    """What a bead loses when a piece of its `side` leaves it (a side left empty leaves the
+    other side alone)."""
+    rest = [q for q in bead[side] if q is not piece]
+    after = ctx.score(*_with_side(bead, side, rest)) if rest else -SKIP * len(bead[1 - side])
+    return ctx.score(*bead) - after
 
 
 def _whole(seg: Segment, segs: list[Segment]) -> bool:
@@ -453,9 +548,9 @@ def _expected_places(beads, side: int):
     return places
 
 
-def _orphan_bead(orphan: Segment, piece: Segment, side: int) -> tuple[list[Segment], list[Segment]]:
-    """(Chinese, Arabic) of an orphan with a piece of the other language (the piece's side)."""
-    return ([orphan], [piece]) if side == 1 else ([piece], [orphan])
+def _orphan_beads(orphan: Segment, pieces: list[Segment], side: int) -> tuple[list[Segment], list[Segment]]:
+    """(Chinese, Arabic) of an orphan with pieces of the other language (the pieces' side)."""
+    return ([orphan], pieces) if side == 1 else (pieces, [orphan])
 
 
 def _nearest_pieces(ctx, orphans: list[Segment], pieces: list[tuple[int, int]], side: int, block: int = 256):
@@ -498,7 +593,7 @@ def _joint_piece(p: Segment, segs: list[Segment]) -> bool:
     """A piece at a break: it stops mid-sentence, or opens a paragraph (whether or not the one
     before stopped mid-sentence: the sentence it continues may have been displaced, so
     that the paragraph before it in the file ends a sentence of its own)."""
-    return p.open_end or (p.index > 0 and segs[p.index - 1].place[-1] != p.place[0])
+    return p.open_end or (p.index > 0 and _opens_paragraph(p, segs))
 
 
 def _with_side(bead, side: int, segs: list[Segment]):

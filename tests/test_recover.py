@@ -335,6 +335,31 @@ def test_an_orphan_takes_only_a_piece_at_a_break():
 
 
 
+def test_an_orphan_takes_a_torn_sentence_whole():
+    """S/PV.7050: the Arabic of 正如以前在安全理事会指出的那样… was torn by a displaced page: its head
+    (…في المجالات ذات) ends a paragraph, its tail (الاهتمام المشترك…) opens one earlier in the file.
+    The head alone reads closer to another sentence on debates and cooperation (这样做应当是…), and sat
+    with it; the torn sentence's own translation was alone. Judged together, head and tail are its
+    translation: it takes both, and the other sentence is left alone. An unrelated tail is not taken."""
+    from aligner.align import PairContext, prepare_pair
+    from aligner.lexicon import load
+    from aligner.recover import _adopt_torn
+
+    lexicon = load()
+    other, target = sentences_zh(z(223))[-1], sentences_zh(z(253))[0]
+    tail, unrelated = sentences_ar(a(264))[0], sentences_ar(a(142))[0]
+    for opening, taken in ((tail, True), (unrelated, False)):
+        zh_doc, ar_doc = prepare_pair(other + "\n\n" + target, opening + "\n\n" + a(280), lexicon, fork=False)
+        ctx = PairContext(zh_doc, ar_doc, lexicon)
+        zo, zt = zh_doc.segments
+        t, head = ar_doc.segments
+        assert head.text == a(280) and not t.open_end
+        if taken:
+            assert ctx.score([zo], [head]) > ctx.score([zt], [head])  # why the head alone went astray
+        got = _adopt_torn(ctx, [([zo], [head])], [zt], [t])
+        assert got == (([([zt], [head, t])], [zo], []) if taken else ([([zo], [head])], [zt], [t]))
+
+
 # ---------------------------------------------------------------- a run of lone sentences joins its paragraph's bead
 
 
