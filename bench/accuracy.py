@@ -2,11 +2,19 @@
 
     python bench/accuracy.py                 # full aligner on every case
     python bench/accuracy.py --ablation      # each signal removed in turn; writes bench/ablation.md
+    python bench/accuracy.py --simulations   # the full aligner on the simulated damage only
 
 Cases: the S/PV.7050 dev gold (Chinese units 0-213) with the Arabic as extracted and in
 reading order; FLORES devtest in reading order and with its Arabic paragraphs displaced
-as a misread two-column page leaves them (golddocs.displaced). Scored by the reference
-scorer, ../shared/eval/score.py. Prints link and bead F1 and the seconds of each run.
+as a misread two-column page leaves them (golddocs.displaced). bench/fit.py fits on these.
+
+Simulations (--simulations), kept apart so that nothing is fitted on them: sentences torn
+at a column break, the tail read a column before its head on half the pages
+(golddocs.torn), on FLORES and on the dev gold in reading order; FLORES displaced with
+another seed; FLORES with 4 % of its Arabic sentences left out (golddocs.omitted).
+
+Scored by the reference scorer, ../shared/eval/score.py. Prints link and bead F1 and the
+seconds of each run.
 """
 from __future__ import annotations
 
@@ -42,6 +50,18 @@ def cases() -> dict[str, tuple[golddocs.GoldDoc, str | None]]:
         "dev, reading order": (golddocs.reading_order(meeting), "0-213"),
         "FLORES, reading order": (fl, None),
         "FLORES, displaced": (golddocs.displaced(fl), None),
+    }
+
+
+def simulations() -> dict[str, tuple[golddocs.GoldDoc, str | None]]:
+    """name -> (document with gold, the --only-zh range scored): damage the fitting never sees."""
+    fl = golddocs.flores()
+    return {
+        "FLORES, torn pages": (golddocs.torn(fl), None),
+        "FLORES, torn pages, seed 3": (golddocs.torn(fl, seed=3), None),
+        "dev, reading order, torn pages": (golddocs.torn(golddocs.reading_order(golddocs.meeting(ZH, AR))), "0-213"),
+        "FLORES, displaced, seed 3": (golddocs.displaced(fl, seed=3), None),
+        "FLORES, 4% omitted": (golddocs.omitted(fl), None),
     }
 
 
@@ -106,9 +126,11 @@ def table(results: dict[str, dict[str, dict]]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ablation", action="store_true", help="remove each signal in turn; write bench/ablation.md")
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--ablation", action="store_true", help="remove each signal in turn; write bench/ablation.md")
+    which.add_argument("--simulations", action="store_true", help="the full aligner on the simulated damage only")
     args = ap.parse_args()
-    docs = cases()
+    docs = simulations() if args.simulations else cases()
     chosen = variants() if args.ablation else {"full": {}}
     results = {}
     for name, variant in chosen.items():

@@ -90,6 +90,14 @@ def _lay_out(lines: list[list[Unit]]) -> tuple[str, list[Unit]]:
     return "\n\n".join(parts) + "\n", sorted(units, key=lambda u: u.id)
 
 
+def _paragraphs(units) -> list[list[Unit]]:
+    """The units grouped by source line (paragraph), lines and units in text order."""
+    by_line: dict[int, list[Unit]] = {}
+    for u in units:
+        by_line.setdefault(u.line, []).append(u)
+    return [sorted(by_line[k], key=lambda u: u.start) for k in sorted(by_line)]
+
+
 def reading_order(doc: GoldDoc) -> GoldDoc:
     """The Arabic re-ordered to follow the Chinese gold beads; units outside the gold keep
     their source order after it. Units of one source line stay on one line, and a unit
@@ -121,10 +129,7 @@ def displaced(doc: GoldDoc, seed: int = 7, page: int = 12, share: float = 0.5) -
     (source lines) are cut into pages of `page` paragraphs; on a `share` of the pages,
     chosen at random with `seed`, the second column is read before the first (the page's
     paragraphs from a random point in its middle half come first)."""
-    by_line: dict[int, list[Unit]] = {}
-    for u in doc.units_ar:
-        by_line.setdefault(u.line, []).append(u)
-    paragraphs = [sorted(by_line[k], key=lambda u: u.start) for k in sorted(by_line)]
+    paragraphs = _paragraphs(doc.units_ar)
     rng = random.Random(seed)
     out: list[list[Unit]] = []
     for p0 in range(0, len(paragraphs), page):
@@ -137,16 +142,49 @@ def displaced(doc: GoldDoc, seed: int = 7, page: int = 12, share: float = 0.5) -
     return GoldDoc(doc.zh, text, doc.units_zh, units, doc.beads)
 
 
+def torn(doc: GoldDoc, seed: int = 7, page: int = 12, share: float = 0.5) -> GoldDoc:
+    """The Arabic as a converter leaves a two-column page whose column break falls
+    mid-sentence: the sentence's head ends one column and its tail opens the next, on a
+    line of its own, and when the second column is read first the tail comes before the
+    head, a column apart. The paragraphs are cut into pages of `page`; on every page of
+    at least 4, a gold sentence of 6 words or more (translated: its bead has Chinese) in a
+    paragraph of the page's middle half is torn between words in its middle half, the head
+    keeping its id and the tail taking a new one, next to the head in every gold bead; on
+    a `share` of the pages, chosen at random with `seed`, the second column is read first."""
+    paragraphs = _paragraphs(doc.units_ar)
+    translated = {u for b in doc.beads if b["zh"] for u in b["ar"]}
+    rng = random.Random(seed)
+    new_id = max(u.id for u in doc.units_ar)
+    tail_of: dict[int, int] = {}
+    out: list[list[Unit]] = []
+    for p0 in range(0, len(paragraphs), page):
+        block = paragraphs[p0:p0 + page]
+        n = len(block)
+        torn_ones = [(i, k) for i in range(n // 4, n - n // 4) for k, u in enumerate(block[i])
+                     if u.id in translated and len(u.text.split()) >= 6] if n >= 4 else []
+        if torn_ones:
+            i, k = rng.choice(torn_ones)
+            unit = block[i][k]
+            words = [m.start() for m in re.finditer(r"\S+", unit.text)]
+            at = words[rng.randint((len(words) + 3) // 4, 3 * len(words) // 4)]
+            new_id += 1
+            tail_of[unit.id] = new_id
+            head = Unit(unit.id, unit.line, unit.start, unit.start + at, unit.text[:at].rstrip())
+            tail = Unit(new_id, unit.line, unit.start + at, unit.end, unit.text[at:])
+            first, second = block[:i] + [block[i][:k] + [head]], [[tail] + block[i][k + 1:]] + block[i + 1:]
+            block = second + first if rng.random() < share else first + second
+        out += block
+    text, units = _lay_out(out)
+    beads = [dict(b, ar=[v for u in b["ar"] for v in (u, tail_of.get(u)) if v is not None]) for b in doc.beads]
+    return GoldDoc(doc.zh, text, doc.units_zh, units, beads)
+
+
 def omitted(doc: GoldDoc, seed: int = 11, share: float = 0.04) -> GoldDoc:
     """The Arabic with a `share` of its one-to-one gold sentences left out, chosen at random
     with `seed`, as a translation that drops a sentence would: their Chinese sentences
     then have no counterpart (gold beads with an empty Arabic side)."""
     rng = random.Random(seed)
     dropped = {b["ar"][0] for b in doc.beads if len(b["zh"]) == 1 and len(b["ar"]) == 1 and rng.random() < share}
-    by_line: dict[int, list[Unit]] = {}
-    for u in doc.units_ar:
-        if u.id not in dropped:
-            by_line.setdefault(u.line, []).append(u)
-    text, units = _lay_out([sorted(by_line[k], key=lambda u: u.start) for k in sorted(by_line)])
+    text, units = _lay_out(_paragraphs(u for u in doc.units_ar if u.id not in dropped))
     beads = [dict(b, ar=[u for u in b["ar"] if u not in dropped]) for b in doc.beads]
     return GoldDoc(doc.zh, text, doc.units_zh, units, beads)
