@@ -160,10 +160,10 @@ def torn(doc: GoldDoc, seed: int = 7, page: int = 12, share: float = 0.5) -> Gol
     for p0 in range(0, len(paragraphs), page):
         block = paragraphs[p0:p0 + page]
         n = len(block)
-        torn_ones = [(i, k) for i in range(n // 4, n - n // 4) for k, u in enumerate(block[i])
+        candidates = [(i, k) for i in range(n // 4, n - n // 4) for k, u in enumerate(block[i])
                      if u.id in translated and len(u.text.split()) >= 6] if n >= 4 else []
-        if torn_ones:
-            i, k = rng.choice(torn_ones)
+        if candidates:
+            i, k = rng.choice(candidates)
             unit = block[i][k]
             words = [m.start() for m in re.finditer(r"\S+", unit.text)]
             at = words[rng.randint((len(words) + 3) // 4, 3 * len(words) // 4)]
