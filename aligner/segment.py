@@ -112,7 +112,7 @@ def segment(reading: Reading, lang: str) -> list[Segment]:
                 lines=tuple(dict.fromkeys(line.number for _, line in lines)),
                 kind=kind,
                 joints=block.joints_in(a, b),
-                open_end=kind != "heading" and rules.is_prose(folded) and not rules.is_final(folded),
+                open_end=kind != "heading" and rules.is_prose(block.text) and not rules.is_final(folded),
                 index=len(out),
                 place=tuple(dict.fromkeys(line.place for _, line in lines)),
                 line_starts=tuple(off for off, _ in lines),
