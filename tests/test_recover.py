@@ -374,6 +374,24 @@ def test_a_run_of_lone_sentences_joins_the_bead_of_their_paragraph(sample_alignm
     assert {s.text.split()[0] for s in bead.ar} == {"تكتسي", "بكل"}
 
 
+def _bead_of(alignment, zh_start: str):
+    [bead] = [b for b in alignment.beads if any(s.text.startswith(zh_start) for s in b.zh)]
+    return bead
+
+
+def test_sentences_torn_by_displaced_pages_are_whole_in_the_sample(sample_alignment):
+    """S/PV.7050 (beyond the dev gold): the Arabic of 2012年5月联合国和伊斯兰合作组织的秘书处… ends a
+    paragraph at a comma (…الاهتمام المشترك،) and goes on a page later (بما في ذلك منع نشوب
+    النزاعات…); the sentence was left alone, and so were both pieces, until judged together
+    (_adopt_torn). Short tails, two or three words that opened a displaced paragraph, re-join
+    the sentences they end (REJOIN_GAIN)."""
+    torn = _bead_of(sample_alignment, "2012年5月联合国和伊斯兰合作组织的秘书处")
+    assert [s.text.split()[0] for s in torn.ar] == ["وأظهر", "بما"]
+    assert "أو التطرف." in [s.text for s in _bead_of(sample_alignment, "我们赞同秘书长的这一看法").ar]
+    suspended = _bead_of(sample_alignment, "考虑到叙利亚政权顽固不化")
+    assert any(s.text.startswith("منظمة التعاون الإسلامي القرار الشجاع") for s in suspended.ar)
+
+
 def test_a_lone_sentence_joins_a_neighbour_only_in_its_own_paragraph(zh_text, ar_text, lexicon):
     """我们能够利用那次机会… | 在拉丁美洲和加勒比地区… | 我们也得以听取…: one paragraph, each sentence
     with its Arabic. The middle one alone, its Arabic sitting with the first one's, joins that
