@@ -14,7 +14,7 @@ LANG = "ar"
 # A sentence ends at . ! ؟ followed by a space or the end (quotes/brackets stay with it);
 # not after a lone letter (abbreviations such as "د." or "U.").
 _SENTENCE_END = re.compile(r"(?<![\s(][^\W\d_])(?<!^[^\W\d_])[.!؟?…]+[\"»”’')\]]*(?=\s|$)")
-_FINAL = ".!؟?…:؛;،,\"»”)"
+_FINAL = ".!؟?:؛;،,\"»”)"
 _PROSE_MARKS = re.compile(r"[.؛؟!]")
 _CLAUSE_END = re.compile("[.؛؟!?]+[”’」』）)》〉\"»']*$")  # see ends_clause
 

@@ -12,7 +12,7 @@ LANG = "zh"
 # A sentence ends at 。！？ (closing quotes and brackets stay with it).
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)》〉]*|…{2}[”’」』）)]*")
 _OPEN_TITLE, _CLOSE_TITLE = "《〈", "》〉"
-_FINAL = "。！？!?…”’」』）)》：:；;，,、"  # a line ending in one of these is not cut mid-phrase
+_FINAL = "。！？!?”’」』）)》：:；;，,、"  # a line ending in one of these is not cut mid-phrase
 _PROSE_MARKS = re.compile(r"[。；！？]")
 _CLAUSE_END = re.compile("[。；！？!?]+[”’」』）)》〉\"»']*$")  # see ends_clause
 
