@@ -20,7 +20,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 
-from . import ar, costs, zh
+from . import ar, costs
 from .costs import SKIP
 from .dp import best_local_path, full_limits
 from .model import Bead, Segment
@@ -28,7 +28,7 @@ from .model import Bead, Segment
 DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
 PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
 IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
-CANDIDATES = 4  # runs of the other language tried per run, besides those in the same place
+CANDIDATES = 4  # runs of the other language tried per run (besides those in the same place); pieces per orphan
 MEANING_WINDOW = 1_000  # segments either side of a run's proportional place searched for its meaning
 MEANING_DISTANCE = 0.05  # similarity given up per unit of distance penalty when shortlisting by meaning
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
@@ -39,9 +39,9 @@ JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followe
 DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
 DISTANCE_SCALE = 15.0  # paragraphs within which displacement costs little
 ROUNDS = 6  # rounds of fragment moves
-SWAP_WINDOW = 30  # paragraphs around a piece searched for a better bead
+SWAP_WINDOW = 30  # paragraphs around a piece searched for a better bead (or around a translation's expected place)
 SWAP_ROUNDS = 3  # rounds of head and tail moves per language
-SWAP_GAIN = 3.0  # a piece changes bead only if the two beads gain this much
+SWAP_GAIN = 3.0  # a piece changes bead (or joins a sentence left alone) only if the beads gain this much
 TORN_MIN = 0.8  # confidence a torn sentence's bead must reach: pieces from apart join only if they read as one translation
 JOIN_WINDOW = 150  # paragraphs around a fragment searched for its continuation
 _ROUNDING = 1e-9  # margin for float rounding when a bound rules a candidate out
@@ -406,7 +406,7 @@ def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
                 loss = scores[k] - ctx.score(*_with_side(beads[k], side, [q for q in beads[k][side] if q is not p]))
             places = expected(o.index)
             distance = min(distance_penalty(e, p.place[0]) for e in places) if places else 0.0
-            gain = ctx.score(*_orphan_beads(o, [p], side), remember=False) + SKIP - loss - distance
+            gain = ctx.score(*_orphan_bead(o, p, side), remember=False) + SKIP - loss - distance
             if gain > SWAP_GAIN:
                 moves.append((-gain, o.index, pi, k))
         moves.sort()
@@ -421,7 +421,7 @@ def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
             else:
                 beads[k][side] = [q for q in beads[k][side] if q.index != pi]
                 used_beads.add(k)
-            beads.append(list(_orphan_beads(o, [p], side)))
+            beads.append(list(_orphan_bead(o, p, side)))
             left[1 - side].remove(o)
             used_orphans.add(oi)
             used_pieces.add(pi)
@@ -429,68 +429,72 @@ def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
 
 
 def _adopt_torn(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
-    """A sentence left alone takes whole a sentence of the other language that a displaced
-    page or column tore in two: a head that ends its paragraph short of a full stop (alone,
-    or in a bead it matched on a few shared words) and an unaligned tail that opens a
-    paragraph. Neither piece reads enough of the sentence to be placed by itself, so the
-    two are judged together, as the orphan's translation. A misread page moves text within
-    a page or two, so both pieces lie within SWAP_WINDOW paragraphs of where the orphan's
-    aligned neighbours put its translation; of those, the (head, tail) pairs whose sum is
-    closest to the orphan in meaning are scored exactly (as _adopt_pieces does, less the
-    distance of each piece), and the moves made best first."""
+    """A Chinese sentence left alone takes whole an Arabic sentence that a displaced page or
+    column tore in two: a head that ends its paragraph of running text short of a full stop
+    (alone, or in a bead it matched on a few shared words) and an unaligned tail that opens a
+    paragraph. Neither piece reads enough of the sentence to be placed by itself, so the two
+    are judged together, as the orphan's translation. A misread page moves text within a page
+    or two, so both pieces lie within SWAP_WINDOW paragraphs of where the orphan's aligned
+    neighbours put its translation; of those, the CANDIDATES (head, tail) pairs whose summed
+    vectors are closest to the orphan are scored exactly (as _adopt_pieces does, less each
+    piece's distance), and the moves made best first. Arabic only: the output follows the
+    Chinese in source order (align.realign), so Chinese pieces apart cannot stay in one bead."""
     beads: list[list[list[Segment]] | None] = [[list(z), list(a)] for z, a in pairs]
-    left = [list(left_zh), list(left_ar)]
-    docs = (ctx.zh, ctx.ar)
-    for side in (1, 0):  # the language of the torn sentence
-        doc, segs = docs[side], docs[side].segments
-        orphans = [o for o in left[1 - side] if _whole(o, docs[1 - side].segments)]
-        tails = _by_paragraph([t for t in left[side] if _opens_paragraph(t, segs)])
-        if not orphans or not tails[0]:
+    left_zh, left_ar = list(left_zh), list(left_ar)
+    segs = ctx.ar.segments
+    orphans = [o for o in left_zh if _whole(o, ctx.zh.segments)]
+    tails = _by_paragraph([t for t in left_ar if _opens_paragraph(t, segs)])
+    bead_of = {s.index: k for k, b in enumerate(beads) for s in b[1]}
+    heads = _by_paragraph([s for s in segs if _stops_short(s, segs)])
+    expected = _expected_places(beads, 1)
+    moves = []
+    for o in orphans:
+        places = expected(o.index)
+        if not places:
             continue
-        bead_of = {s.index: k for k, b in enumerate(beads) if b for s in b[side]}
-        heads = _by_paragraph([s for s in segs if _stops_short(s, segs, doc.lang)])
-        expected = _expected_places([b for b in beads if b], side)
-        moves = []
-        for o in orphans:
-            places = expected(o.index)
-            if not places:
+        near_tails = _within(tails, min(places) - SWAP_WINDOW, max(places) + SWAP_WINDOW)
+        near_heads = _within(heads, min(places) - SWAP_WINDOW, max(places) + SWAP_WINDOW)
+        if not near_tails or not near_heads:
+            continue
+        sims = _sum_cosines(ctx.ar.vectors[[h.index for h in near_heads]], ctx.ar.vectors[[t.index for t in near_tails]],
+                            ctx.zh.vectors[o.index])
+        for flat in sims.ravel().argsort()[::-1][:CANDIDATES].tolist():
+            h, t = near_heads[flat // len(near_tails)], near_tails[flat % len(near_tails)]
+            if h is t:
                 continue
-            near_tails = _within(tails, min(places) - SWAP_WINDOW, max(places) + SWAP_WINDOW)
-            near_heads = _within(heads, min(places) - SWAP_WINDOW, max(places) + SWAP_WINDOW)
-            if not near_tails or not near_heads:
-                continue
-            joined = doc.vectors[[h.index for h in near_heads]][:, None] + doc.vectors[[t.index for t in near_tails]][None]
-            sims = joined @ docs[1 - side].vectors[o.index] / (1e-9 + (joined * joined).sum(axis=2) ** 0.5)
-            for flat in sims.ravel().argsort()[::-1][:CANDIDATES].tolist():
-                h, t = near_heads[flat // len(near_tails)], near_tails[flat % len(near_tails)]
-                if h is t:
-                    continue
-                k = bead_of.get(h.index, -1)
-                loss = -SKIP if k < 0 else _loss_of(ctx, beads[k], side, h)
-                distance = sum(min(distance_penalty(e, q.place[0]) for e in places) for q in (h, t))
-                new = ctx.score(*_orphan_beads(o, [h, t], side), remember=False)
-                gain = new + 2 * SKIP - loss - distance
-                if gain > SWAP_GAIN and costs.confidence(new) >= TORN_MIN:
-                    moves.append((-gain, o.index, h.index, t.index, k))
-        moves.sort()
-        used: set[tuple[str, int]] = set()
-        for _, oi, hi, ti, k in moves:
-            keys = {("o", oi), ("p", hi), ("p", ti), ("b", k)} - {("b", -1)}
-            if keys & used:
-                continue
-            used |= keys
-            o, h, t = docs[1 - side].segments[oi], segs[hi], segs[ti]
-            if k < 0:
-                left[side].remove(h)
-            else:
-                beads[k][side] = [q for q in beads[k][side] if q is not h]
-                if not beads[k][side]:  # its other side is left alone
-                    left[1 - side] += beads[k][1 - side]
-                    beads[k] = None
-            left[side].remove(t)
-            left[1 - side].remove(o)
-            beads.append(list(_orphan_beads(o, [h, t], side)))
-    return [(z, a) for z, a in filter(None, beads)], left[0], left[1]
+            k = bead_of.get(h.index, -1)
+            loss = -SKIP if k < 0 else _loss_of(ctx, beads[k], h)
+            distance = sum(min(distance_penalty(e, q.place[0]) for e in places) for q in (h, t))
+            new = ctx.score([o], [h, t], remember=False)
+            gain = new + 2 * SKIP - loss - distance
+            if gain > SWAP_GAIN and costs.confidence(new) >= TORN_MIN:
+                moves.append((-gain, o.index, h.index, t.index, k))
+    moves.sort()
+    used: set[tuple[str, int]] = set()  # orphans, pieces and giving beads already moved
+    for _, oi, hi, ti, k in moves:
+        keys = {("orphan", oi), ("piece", hi), ("piece", ti), ("bead", k)} - {("bead", -1)}
+        if keys & used:
+            continue
+        used |= keys
+        o, h, t = ctx.zh.segments[oi], segs[hi], segs[ti]
+        if k < 0:
+            left_ar.remove(h)
+        else:
+            beads[k][1] = [q for q in beads[k][1] if q is not h]
+            if not beads[k][1]:  # its Chinese is left alone
+                left_zh += beads[k][0]
+                beads[k] = None
+        left_ar.remove(t)
+        left_zh.remove(o)
+        beads.append([[o], [h, t]])
+    return [(z, a) for z, a in filter(None, beads)], left_zh, left_ar
+
+
+def _sum_cosines(heads, tails, target):
+    """Cosine with `target` of each head's vector plus each tail's (a heads x tails table),
+    without building the sums (a unit target: only the order counts)."""
+    squares = (heads * heads).sum(axis=1)[:, None] + (tails * tails).sum(axis=1)[None, :] + 2 * heads @ tails.T
+    return ((heads @ target)[:, None] + (tails @ target)[None, :]) / (1e-9 + squares ** 0.5)
 
 
 def _by_paragraph(segs: list[Segment]) -> tuple[list[Segment], list[int]]:
@@ -510,18 +514,24 @@ def _opens_paragraph(seg: Segment, segs: list[Segment]) -> bool:
     return seg.index == 0 or segs[seg.index - 1].place[-1] != seg.place[0]
 
 
-def _stops_short(seg: Segment, segs: list[Segment], lang: str) -> bool:
-    """A sentence piece that ends its paragraph before the end of a clause: the head of a
-    sentence a page or column break cut."""
+def _stops_short(seg: Segment, segs: list[Segment]) -> bool:
+    """An Arabic sentence piece that ends its paragraph of running text before the end of a
+    clause (on a comma, or on nothing): the head of a sentence a page or column break cut.
+    A title, alone in its paragraph, is not one."""
     last = seg.index + 1 == len(segs) or segs[seg.index + 1].place[0] != seg.place[-1]
-    return last and seg.kind == "sentence" and not (zh if lang == "zh" else ar).ends_clause(seg.text.rstrip())
+    if not last or seg.kind != "sentence" or ar.ends_clause(seg.text.rstrip()):
+        return False
+    first = seg.index
+    while not _opens_paragraph(segs[first], segs):
+        first -= 1
+    return seg.open_end or ar.is_prose(" ".join(s.text for s in segs[first:seg.index + 1]))
 
 
-def _loss_of(ctx, bead, side: int, piece: Segment) -> float:
-    """What a bead loses when a piece of its `side` leaves it (a side left empty leaves the
-    other side alone)."""
-    rest = [q for q in bead[side] if q is not piece]
-    after = ctx.score(*_with_side(bead, side, rest)) if rest else -SKIP * len(bead[1 - side])
+def _loss_of(ctx, bead, piece: Segment) -> float:
+    """What a bead loses when an Arabic piece leaves it (with no Arabic left, its Chinese is
+    left alone)."""
+    rest = [q for q in bead[1] if q is not piece]
+    after = ctx.score(bead[0], rest, remember=False) if rest else -SKIP * len(bead[0])
     return ctx.score(*bead) - after
 
 
@@ -548,9 +558,9 @@ def _expected_places(beads, side: int):
     return places
 
 
-def _orphan_beads(orphan: Segment, pieces: list[Segment], side: int) -> tuple[list[Segment], list[Segment]]:
-    """(Chinese, Arabic) of an orphan with pieces of the other language (the pieces' side)."""
-    return ([orphan], pieces) if side == 1 else (pieces, [orphan])
+def _orphan_bead(orphan: Segment, piece: Segment, side: int) -> tuple[list[Segment], list[Segment]]:
+    """(Chinese, Arabic) of an orphan with a piece of the other language (the piece's side)."""
+    return ([orphan], [piece]) if side == 1 else ([piece], [orphan])
 
 
 def _nearest_pieces(ctx, orphans: list[Segment], pieces: list[tuple[int, int]], side: int, block: int = 256):

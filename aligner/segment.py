@@ -97,6 +97,7 @@ def segment(reading: Reading, lang: str) -> list[Segment]:
         spans += [(a, b, kind) for s in rules.sentence_spans(block.text, block.heading) for a, b in _capped(block.text, *s)]
         if spans:  # the last span runs to the end, so marks folding dropped after it stay in it
             spans[-1] = (spans[-1][0], len(block.text), spans[-1][2])
+        prose = rules.is_prose(block.text)  # a piece stops mid-sentence only in running text, not in a title
         for a, b, kind in spans:
             a, b = block.raw_offset(a), block.raw_offset(b)
             raw = block.raw[a:b]
@@ -112,7 +113,7 @@ def segment(reading: Reading, lang: str) -> list[Segment]:
                 lines=tuple(dict.fromkeys(line.number for _, line in lines)),
                 kind=kind,
                 joints=block.joints_in(a, b),
-                open_end=kind != "heading" and rules.is_prose(block.text) and not rules.is_final(folded),
+                open_end=kind != "heading" and prose and not rules.is_final(folded),
                 index=len(out),
                 place=tuple(dict.fromkeys(line.place for _, line in lines)),
                 line_starts=tuple(off for off, _ in lines),

@@ -374,6 +374,40 @@ def test_a_run_of_lone_sentences_joins_the_bead_of_their_paragraph(sample_alignm
     assert {s.text.split()[0] for s in bead.ar} == {"تكتسي", "بكل"}
 
 
+def test_two_sentences_alone_never_share_a_torn_sentence():
+    """The same torn Arabic sentence is the best match of two lone Chinese sentences (the
+    sentence twice): one takes both pieces, the other stays alone, and every segment is in
+    exactly one bead or left alone."""
+    from aligner.align import PairContext, prepare_pair
+    from aligner.lexicon import load
+    from aligner.recover import _adopt_torn
+
+    lexicon = load()
+    other, target = sentences_zh(z(223))[-1], sentences_zh(z(253))[0]
+    zh_doc, ar_doc = prepare_pair("\n\n".join([other, target, target]), sentences_ar(a(264))[0] + "\n\n" + a(280),
+                                  lexicon, fork=False)
+    ctx = PairContext(zh_doc, ar_doc, lexicon)
+    zo, first, second = zh_doc.segments
+    tail, head = ar_doc.segments
+    pairs, left_zh, left_ar = _adopt_torn(ctx, [([zo], [head])], [first, second], [tail])
+    assert pairs == [([first], [head, tail])] and left_zh == [second, zo] and left_ar == []
+
+
+def test_a_title_is_not_the_head_of_a_torn_sentence():
+    """Only a piece ending a paragraph of running text short of a full stop can be a torn
+    sentence's head: the sample's cover lines (مؤقت, a title alone in its paragraph) are not;
+    a comma-ended piece after a finished sentence of its paragraph is, and so is a piece that
+    stops on nothing."""
+    from aligner.recover import _stops_short
+    from aligner.segment import segment_text
+
+    first = sentences_ar(a(262))[0]
+    for text, heads in (("مؤقت", [False]), (first + " ولذلك، ليس من المستغرب", [False, True]),
+                        (first + " وفي الحضارة الرومانية،", [False, True]), (first, [False])):
+        segs = segment_text(text + "\n", "ar")
+        assert [_stops_short(s, segs) for s in segs] == heads, text
+
+
 def _bead_of(alignment, zh_start: str):
     [bead] = [b for b in alignment.beads if any(s.text.startswith(zh_start) for s in b.zh)]
     return bead
