@@ -16,7 +16,7 @@ from .dp import Tables, band_limits, best_path
 from .guard import check_pair
 from .layout import Reading, read
 from .lexicon import Lexicon, load
-from .model import Alignment, Bead, Segment, Turn, same_sentence
+from .model import Alignment, Bead, Segment, Turn, same_paragraph, same_sentence
 from .recover import mark_moves, reading_sort, recover_displaced
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, split_turns
@@ -254,11 +254,6 @@ def realign(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     return out
 
 
-def _same_paragraph(first: Segment, second: Segment) -> bool:
-    """Consecutive in the source and sharing a paragraph."""
-    return first.index + 1 == second.index and first.place[-1] == second.place[0]
-
-
 def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     """Sentences left alone between two aligned beads, in the same paragraph as their
     neighbour there, are part of that bead: translators seldom drop whole sentences of a
@@ -300,9 +295,9 @@ def _absorb_run(ctx: PairContext, prev: Bead, run: list[Segment], nxt: Bead, sid
     best, best_value = None, -math.inf
     for cut in range(len(run) + 1):
         head, tail = run[:cut], run[cut:]
-        if head and not all(_same_paragraph(a, b) for a, b in zip([getattr(prev, side)[-1], *head], head)):
+        if head and not all(same_paragraph(a, b) for a, b in zip([getattr(prev, side)[-1], *head], head)):
             continue
-        if tail and not all(_same_paragraph(a, b) for a, b in zip(tail, [*tail[1:], getattr(nxt, side)[0]])):
+        if tail and not all(same_paragraph(a, b) for a, b in zip(tail, [*tail[1:], getattr(nxt, side)[0]])):
             continue
         pair = [_grown(ctx, prev, [*getattr(prev, side), *head], side) if head else prev,
                 _grown(ctx, nxt, [*tail, *getattr(nxt, side)], side) if tail else nxt]

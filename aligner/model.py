@@ -37,6 +37,11 @@ class Segment:
     line_starts: tuple[int, ...] = ()
 
 
+def same_paragraph(first: Segment, second: Segment) -> bool:
+    """Consecutive in the source and sharing a paragraph."""
+    return first.index + 1 == second.index and first.place[-1] == second.place[0]
+
+
 def same_sentence(prev: Segment, seg: Segment) -> bool:
     """Whether a piece continues the one before it: pieces of one repaired sentence,
     or a sentence piece that stopped mid-sentence followed by another."""

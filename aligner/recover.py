@@ -23,7 +23,7 @@ from collections import defaultdict
 from . import ar, costs
 from .costs import SKIP
 from .dp import best_local_path, full_limits
-from .model import Bead, Segment
+from .model import Bead, Segment, same_paragraph
 
 DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
 PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
@@ -320,8 +320,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     for _ in range(ROUNDS):
         options = []
         for side in (0, 1):
-            by_line = sorted(free[side], key=lambda t: (t.place[0], t.index))
-            lines = [t.place[0] for t in by_line]
+            tails = _by_paragraph(free[side])
             lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
             for k, b in enumerate(beads):
                 if not b[1 - side] or (active is not None and k not in active):
@@ -332,9 +331,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                 for pos, h in enumerate(b[side]):
                     if not h.open_end:
                         continue
-                    lo = bisect_left(lines, h.place[-1] - JOIN_WINDOW)
-                    hi = bisect_left(lines, h.place[-1] + JOIN_WINDOW + 1)
-                    near = by_line[lo:hi]  # a continuation lies within a few pages
+                    near = _within(tails, h.place[-1] - JOIN_WINDOW, h.place[-1] + JOIN_WINDOW)  # within a few pages
                     bounds = costs.growth_bounds(ctx.evidence, [parts] * len(near), [ctx.single(lang, t) for t in near],
                                                  [same_side] * len(near), [other_side] * len(near))
                     for t, bound in zip(near, bounds.tolist()):
@@ -395,15 +392,12 @@ def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
             continue
         expected = _expected_places(beads, side)
         moves = []
-        scores: dict[int, float] = {}
         for o, (pi, k) in _nearest_pieces(ctx, orphans, pieces, side):
             if k < 0:  # an unaligned piece: it, too, is no longer left out
                 p, loss = segs[pi], -SKIP
             else:
                 p = next(q for q in beads[k][side] if q.index == pi)
-                if k not in scores:
-                    scores[k] = ctx.score(*beads[k])
-                loss = scores[k] - ctx.score(*_with_side(beads[k], side, [q for q in beads[k][side] if q is not p]))
+                loss = _loss_of(ctx, beads[k], side, p)
             places = expected(o.index)
             distance = min(distance_penalty(e, p.place[0]) for e in places) if places else 0.0
             gain = ctx.score(*_orphan_bead(o, p, side), remember=False) + SKIP - loss - distance
@@ -463,7 +457,7 @@ def _adopt_torn(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
             if h is t:
                 continue
             k = bead_of.get(h.index, -1)
-            loss = -SKIP if k < 0 else _loss_of(ctx, beads[k], h)
+            loss = -SKIP if k < 0 else _loss_of(ctx, beads[k], 1, h)
             distance = sum(min(distance_penalty(e, q.place[0]) for e in places) for q in (h, t))
             new = ctx.score([o], [h, t], remember=False)
             gain = new + 2 * SKIP - loss - distance
@@ -511,14 +505,14 @@ def _within(sorted_segs: tuple[list[Segment], list[int]], lo: float, hi: float) 
 
 def _opens_paragraph(seg: Segment, segs: list[Segment]) -> bool:
     """The first piece of its paragraph: where the continuation of a torn sentence sits."""
-    return seg.index == 0 or segs[seg.index - 1].place[-1] != seg.place[0]
+    return seg.index == 0 or not same_paragraph(segs[seg.index - 1], seg)
 
 
 def _stops_short(seg: Segment, segs: list[Segment]) -> bool:
     """An Arabic sentence piece that ends its paragraph of running text before the end of a
     clause (on a comma, or on nothing): the head of a sentence a page or column break cut.
     A title, alone in its paragraph, is not one."""
-    last = seg.index + 1 == len(segs) or segs[seg.index + 1].place[0] != seg.place[-1]
+    last = seg.index + 1 == len(segs) or not same_paragraph(seg, segs[seg.index + 1])
     if not last or seg.kind != "sentence" or ar.ends_clause(seg.text.rstrip()):
         return False
     first = seg.index
@@ -527,11 +521,11 @@ def _stops_short(seg: Segment, segs: list[Segment]) -> bool:
     return seg.open_end or ar.is_prose(" ".join(s.text for s in segs[first:seg.index + 1]))
 
 
-def _loss_of(ctx, bead, piece: Segment) -> float:
-    """What a bead loses when an Arabic piece leaves it (with no Arabic left, its Chinese is
-    left alone)."""
-    rest = [q for q in bead[1] if q is not piece]
-    after = ctx.score(bead[0], rest, remember=False) if rest else -SKIP * len(bead[0])
+def _loss_of(ctx, bead, side: int, piece: Segment) -> float:
+    """What a bead loses when a piece of its `side` leaves it (with nothing left on that side,
+    its other side is left alone)."""
+    rest = [q for q in bead[side] if q is not piece]
+    after = ctx.score(*_with_side(bead, side, rest), remember=False) if rest else -SKIP * len(bead[1 - side])
     return ctx.score(*bead) - after
 
 
@@ -629,7 +623,7 @@ def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | N
         for p in b[side]:
             if not _joint_piece(p, segs):
                 continue
-            loss = scores[k] - ctx.score(*_with_side(b, side, [q for q in b[side] if q is not p]))
+            loss = _loss_of(ctx, b, side, p)
             lo = bisect_left(lines, p.place[0] - SWAP_WINDOW)
             hi = bisect_left(lines, p.place[0] + SWAP_WINDOW + 1)
             near = [d for _, d in where[lo:hi]
