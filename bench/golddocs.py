@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 FLORES = EVAL / "flores"
+UNPC = EVAL / "unpc_dev"
 _FINAL = re.compile(r"[.!؟?:)»\"]\s*$")
 
 
@@ -67,9 +68,19 @@ def meeting(zh_path: Path, ar_path: Path) -> GoldDoc:
                    load_units(EVAL / "units_zh.tsv"), load_units(EVAL / "units_ar.tsv"), load_beads(EVAL))
 
 
+def shared_set(folder: Path) -> GoldDoc:
+    """A development set laid out as documents with gold (FLORES, the UNPC development set)."""
+    return GoldDoc((folder / "zh.txt").read_text(encoding="utf-8"), (folder / "ar.txt").read_text(encoding="utf-8"),
+                   load_units(folder / "units_zh.tsv"), load_units(folder / "units_ar.tsv"), load_beads(folder))
+
+
 def flores() -> GoldDoc:
-    return GoldDoc((FLORES / "zh.txt").read_text(encoding="utf-8"), (FLORES / "ar.txt").read_text(encoding="utf-8"),
-                   load_units(FLORES / "units_zh.tsv"), load_units(FLORES / "units_ar.tsv"), load_beads(FLORES))
+    return shared_set(FLORES)
+
+
+def unpc() -> GoldDoc:
+    """The UN Parallel Corpus v1.0 development set: 4,000 sentences of 732 UN documents."""
+    return shared_set(UNPC)
 
 
 def _lay_out(lines: list[list[Unit]]) -> tuple[str, list[Unit]]:
