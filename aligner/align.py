@@ -114,7 +114,7 @@ class PairContext:
             got.meaning, got.hub, got.count = doc.vectors[seg.index], float(self.hubness[lang][seg.index]), 1  # a view: no copy
         return got
 
-    def scoring_side(self, lang: str, units: list[list[Segment]], by_chains: bool, remember: bool = True):
+    def scoring_side(self, lang: str, segs: list[Segment], remember: bool = True):
         """One side of a numpy scorer, scoring.ScoringSide; remembered (the passes over a turn
         share sides) unless `remember` is false (a batch of candidates, seen once)."""
         from .scoring import ScoringSide, SegmentTable  # see tables()
@@ -122,19 +122,19 @@ class PairContext:
         if lang not in self._tables:
             self._tables[lang] = SegmentTable(self, lang)
         if not remember:
-            return ScoringSide(self._tables[lang], units, by_chains)
-        key = (lang, by_chains, tuple(tuple(s.index for s in u) for u in units))
+            return ScoringSide(self._tables[lang], segs)
+        key = (lang, tuple(s.index for s in segs))
         got = self._scoring_sides.get(key)
-        return got if got is not None else self._scoring_sides.put(key, ScoringSide(self._tables[lang], units, by_chains))
+        return got if got is not None else self._scoring_sides.put(key, ScoringSide(self._tables[lang], segs))
 
-    def tables(self, problems: list, by_chains: bool) -> list[Tables]:
+    def tables(self, problems: list) -> list[Tables]:
         """The DP's score tables of each problem (Chinese units, Arabic units, limits), all
         scored at once by scoring.band_tables. numpy and the scorer are imported here, on
         first use: the CLI has forked by then (aligner.background), so the child preparing
         the Arabic starts without them, and this process loads them while it waits."""
         from .scoring import band_tables
 
-        return band_tables(self, problems, by_chains)
+        return band_tables(self, problems)
 
     def score(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> float:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
@@ -171,24 +171,17 @@ def chains(segs: list[Segment]) -> list[list[Segment]]:
     return out
 
 
-def align_run(
-    ctx: PairContext, zs: list[Segment], as_: list[Segment], ar_pieces: bool = False
-) -> list[tuple[list[Segment], list[Segment]]]:
-    """Monotone alignment of two runs of pieces, counting a repaired sentence as one.
-
-    With `ar_pieces`, an Arabic sentence repaired across a break may be split
-    between two beads (after recovery, where its pieces may meet two Chinese
-    sentences); its bead shape still counts sentences."""
-    zc, ac = chains(zs), ([[s] for s in as_] if ar_pieces else chains(as_))
-    if not zc or not ac:
-        return [(c, []) for c in zc] + [([], c) for c in ac]
-    limits = band_limits(len(zc), len(ac), SENTENCE_BAND)
-    path = best_path(len(zc), len(ac), ctx.tables([(zc, ac, limits)], ar_pieces)[0], limits)
-    return [(_flat(zc[i0:i1]), _flat(ac[j0:j1])) for i0, i1, j0, j1 in path]
-
-
-def _flat(cs: list[list[Segment]]) -> list[Segment]:
-    return [s for c in cs for s in c]
+def align_run(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
+    """Monotone alignment of two runs of pieces. The DP's units are pieces, not sentences:
+    a sentence the reader repaired across a break (or a piece that stops mid-sentence and
+    the one after it) is only a hypothesis, which a bead confirms by taking the pieces
+    together (its shape counts the sentences they make, and each joint kept earns the glue
+    weight) or undoes by splitting them between beads."""
+    if not zs or not as_:
+        return [([s], []) for s in zs] + [([], [s]) for s in as_]
+    limits = band_limits(len(zs), len(as_), SENTENCE_BAND)
+    path = best_path(len(zs), len(as_), ctx.tables([(zs, as_, limits)])[0], limits)
+    return [(zs[i0:i1], as_[j0:j1]) for i0, i1, j0, j1 in path]
 
 
 def _split_heading(segs: list[Segment]) -> tuple[list[Segment], list[Segment]]:
@@ -197,25 +190,18 @@ def _split_heading(segs: list[Segment]) -> tuple[list[Segment], list[Segment]]:
     return [], segs
 
 
-def align_turn_pair(
-    ctx: PairContext, zs: list[Segment], as_: list[Segment], ar_pieces: bool = False
-) -> list[tuple[list[Segment], list[Segment]]]:
+def align_turn_pair(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
     """Headings pair with each other; the bodies are aligned sentence by sentence.
 
     Results are remembered per length model, so a turn recovery left as it was
-    is not aligned again. Where no Arabic sentence is made of pieces, aligning
-    pieces is aligning sentences: the two share their result."""
-    if ar_pieces and all(len(c) == 1 for c in chains(as_)):
-        ar_pieces = False
-    key = (ctx.model, ar_pieces, tuple(s.index for s in zs), tuple(s.index for s in as_))
+    is not aligned again."""
+    key = (ctx.model, tuple(s.index for s in zs), tuple(s.index for s in as_))
     if key not in ctx.turn_cache:
-        ctx.turn_cache[key] = _align_turn_pair(ctx, zs, as_, ar_pieces)
+        ctx.turn_cache[key] = _align_turn_pair(ctx, zs, as_)
     return ctx.turn_cache[key]
 
 
-def _align_turn_pair(
-    ctx: PairContext, zs: list[Segment], as_: list[Segment], ar_pieces: bool
-) -> list[tuple[list[Segment], list[Segment]]]:
+def _align_turn_pair(ctx: PairContext, zs: list[Segment], as_: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
     zh_head, zh_body = _split_heading(zs)
     ar_head, ar_body = _split_heading(as_)
     out = []
@@ -223,7 +209,7 @@ def _align_turn_pair(
         out.append((zh_head, ar_head))
     else:
         zh_body, ar_body = zh_head + zh_body, ar_head + ar_body
-    return out + align_run(ctx, zh_body, ar_body, ar_pieces)
+    return out + align_run(ctx, zh_body, ar_body)
 
 
 def _speaker_text(turns: list[Turn]) -> str:
@@ -250,7 +236,7 @@ def realign(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     for t in sorted(turns):
         zs, as_ = turns[t]
         zs.sort(key=lambda s: s.index)
-        out += [ctx.bead(bz, ba, t, ctx.speakers[t]) for bz, ba in align_turn_pair(ctx, zs, as_, ar_pieces=True)]
+        out += [ctx.bead(bz, ba, t, ctx.speakers[t]) for bz, ba in align_turn_pair(ctx, zs, as_)]
     return out
 
 

@@ -212,8 +212,8 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
     def local_alignments(pairs: list[tuple[int, int]]):
         """(pair, score, beads) of the best local alignment of each pair of runs."""
         runs = [(zh_runs.runs[zid], ar_runs.runs[aid]) for zid, aid in pairs]
-        problems = [([[p] for p in zs], [[p] for p in as_], full_limits(len(zs), len(as_))) for zs, as_ in runs]
-        for pair, (zs, as_), tables in zip(pairs, runs, ctx.tables(problems, True)):
+        problems = [(zs, as_, full_limits(len(zs), len(as_))) for zs, as_ in runs]
+        for pair, (zs, as_), tables in zip(pairs, runs, ctx.tables(problems)):
             yield pair, *best_local_path(len(zs), len(as_), tables)
 
     def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:

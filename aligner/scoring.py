@@ -58,24 +58,17 @@ class SegmentTable:
 
 
 class ScoringSide:
-    """One language's units, as cumulative sums over its pieces, for span arithmetic."""
+    """One language's run of pieces, as cumulative sums, for span arithmetic: the DP's units
+    are pieces, and a span's shape counts the sentences they make (model.same_sentence)."""
 
-    def __init__(self, table: SegmentTable, units: Sequence[Sequence[Segment]], by_chains: bool):
-        idx = np.array([s.index for u in units for s in u], dtype=np.int64)
-        sizes = [len(u) for u in units]
-        self.starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
-        per_segment = [table.arrays[i] for i in idx.tolist()]
-        if all(size == 1 for size in sizes):
-            parts = per_segment
-        else:
-            parts = [_merge(per_segment[k0:k1]) for k0, k1 in zip(self.starts.tolist(), self.starts[1:].tolist())]
-        self.anchors: list[np.ndarray] = [p[0] for p in parts]  # per unit: ids of its anchors (positive weight), sorted
-        self.counts: list[np.ndarray] = [p[1] for p in parts]  # per unit: their counts
-        self.names: list[np.ndarray] = [p[2] for p in parts]  # per unit: lexicon ids of the states and bodies named, sorted
-        segs = [s for u in units for s in u]
-        new_chain = [1.0] + [0.0 if same_sentence(p, s) else 1.0 for p, s in zip(segs, segs[1:])] if segs else []
+    def __init__(self, table: SegmentTable, segs: Sequence[Segment]):
+        idx = np.array([s.index for s in segs], dtype=np.int64)
+        parts = [table.arrays[i] for i in idx.tolist()]
+        self.anchors: list[np.ndarray] = [p[0] for p in parts]  # per piece: ids of its anchors (positive weight), sorted
+        self.counts: list[np.ndarray] = [p[1] for p in parts]  # per piece: their counts
+        self.names: list[np.ndarray] = [p[2] for p in parts]  # per piece: lexicon ids of the states and bodies named, sorted
+        new_chain = [1.0] + [0.0 if same_sentence(p, s) else 1.0 for p, s in zip(segs, segs[1:])] if len(segs) else []
         open_end = table.open_end[idx]
-        self.by_chains = by_chains
         self.weights = table.weights
         self._length = _cumulative(table.length[idx])
         self._mass = _cumulative(table.mass[idx])
@@ -85,47 +78,30 @@ class ScoringSide:
         self._named = _cumulative(table.named[idx])
         self._chains = _cumulative(np.array(new_chain))
         self._hub = _cumulative(table.hub[idx])
-        self._pieces = np.arange(len(idx) + 1, dtype=float)
-        self._idx, self._vectors = idx, table.vectors  # sentence vectors are summed per block (unit_vectors)
+        self._idx, self._vectors = idx, table.vectors  # sentence vectors are read per block (unit_vectors)
 
     def unit_vectors(self, lo: int, hi: int) -> np.ndarray:
-        """The summed sentence vectors of the pieces of each of units lo..hi-1 (float64):
-        made for one block at a time, so that a side remembered by the context holds no
-        document-sized array."""
-        first, last = self.starts[lo], self.starts[hi]
-        pieces = self._vectors[self._idx[first:last]].astype(float)
-        if last - first == hi - lo:
-            return pieces  # a piece a unit
-        return np.add.reduceat(pieces, self.starts[lo:hi] - first, axis=0)
+        """The sentence vectors of pieces lo..hi-1 (float64): read for one block at a time, so
+        that a side remembered by the context holds no document-sized array."""
+        return self._vectors[self._idx[lo:hi]].astype(float)
 
     def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
         """Length, mass, entries, open ends inside, sentence count and whether it names
-        anything, of the spans of k units starting at units `first` (arrays alike)."""
-        s0, s1 = self.starts[first], self.starts[first + k]
-        shape = 1 + self._chains[s1] - self._chains[s0 + 1] if self.by_chains else k
+        anything, of the spans of k pieces starting at pieces `first` (arrays alike)."""
+        s0, s1 = first, first + k
         return {
             "length": self._length[s1] - self._length[s0],
             "mass": self._mass[s1] - self._mass[s0],
             "entries": self._entries[s1] - self._entries[s0],
             "open": self._open[s1] - self._open[s0] - self._open_each[s1 - 1],
-            "shape": shape.astype(int),
+            "shape": (1 + self._chains[s1] - self._chains[s0 + 1]).astype(int),
             "named": self._named[s1] - self._named[s0] > 0,
-            "hub": (self._hub[s1] - self._hub[s0]) / np.maximum(self._pieces[s1] - self._pieces[s0], 1),
+            "hub": (self._hub[s1] - self._hub[s0]) / k,
         }
 
 
 def _cumulative(values: np.ndarray) -> np.ndarray:
     return np.concatenate(([0.0], np.cumsum(values, dtype=float)))
-
-
-def _merge(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The anchors (summing counts) and names of several segments taken as one unit."""
-    if len(parts) == 1:
-        return parts[0]
-    anchors, where = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
-    counts = np.bincount(where, weights=np.concatenate([p[1] for p in parts]), minlength=len(anchors))
-    names = np.array(sorted(set().union(*(p[2].tolist() for p in parts))), dtype=np.int64)
-    return anchors, counts, names
 
 
 def _cumulative_counts(keys: list[np.ndarray], counts: list[np.ndarray] | None, columns: np.ndarray,
@@ -301,13 +277,12 @@ def _priors() -> np.ndarray:
     return table
 
 
-Problem = tuple[Sequence[Sequence[Segment]], Sequence[Sequence[Segment]], Limits]  # Chinese units, Arabic units, band
+Problem = tuple[Sequence[Segment], Sequence[Segment], Limits]  # Chinese pieces, Arabic pieces, band
 
 
-def band_tables(ctx, problems: Sequence[Problem], by_chains: bool) -> list[Tables]:
-    """The DP's tables (dp.Tables) of each problem: beads over two lists of units (sentences
-    or pieces) ending at the cells of its limits; a bead's shape counts units, or,
-    `by_chains`, the sentences its pieces make.
+def band_tables(ctx, problems: Sequence[Problem]) -> list[Tables]:
+    """The DP's tables (dp.Tables) of each problem: beads over two runs of pieces ending at
+    the cells of its limits; a bead's shape counts the sentences its pieces make.
 
     The problems are scored together, as one pair of concatenated unit lists cut into
     blocks of about BLOCK rows: numpy's set-up is paid per block, not per problem (a
@@ -315,10 +290,10 @@ def band_tables(ctx, problems: Sequence[Problem], by_chains: bool) -> list[Table
     if not problems:
         return []
     single = len(problems) == 1  # a batch of many is seen once: its sides are not remembered
-    z = ctx.scoring_side("zh", [u for zu, _, _ in problems for u in zu], by_chains, remember=single)
-    a = ctx.scoring_side("ar", [u for _, au, _ in problems for u in au], by_chains, remember=single)
-    zfirst = np.cumsum([0] + [len(zu) for zu, _, _ in problems])  # where each problem's units start
-    afirst = np.cumsum([0] + [len(au) for _, au, _ in problems])
+    z = ctx.scoring_side("zh", [s for zs, _, _ in problems for s in zs], remember=single)
+    a = ctx.scoring_side("ar", [s for _, as_, _ in problems for s in as_], remember=single)
+    zfirst = np.cumsum([0] + [len(zs) for zs, _, _ in problems])  # where each problem's pieces start
+    afirst = np.cumsum([0] + [len(as_) for _, as_, _ in problems])
     rows, cols, first_row, first_col, ends, blocks = [], [], [], [], [0], [0]
     block_rows = block_cols = 0
     for p, (_, _, limits) in enumerate(problems):

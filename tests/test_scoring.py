@@ -19,35 +19,29 @@ def context(zh_text, ar_text, lexicon) -> PairContext:
     return PairContext(prepare(zh_text, "zh", lexicon), prepare(ar_text, "ar", lexicon), lexicon)
 
 
-def _units(ctx: PairContext, turn: int, lang: str, by_pieces: bool) -> list[list]:
+def _pieces(ctx: PairContext, turn: int, lang: str) -> list:
     doc = ctx.zh if lang == "zh" else ctx.ar
-    segs = doc.turns[turn].segments
-    return [[s] for s in segs] if by_pieces else chains(segs)
+    return doc.turns[turn].segments
 
 
-def _flat(units):
-    return [s for u in units for s in u]
-
-
-@pytest.mark.parametrize("by_pieces", [False, True])
-def test_band_scorer_matches_bead_score_on_every_cell(context, by_pieces):
+def test_band_scorer_matches_bead_score_on_every_cell(context):
     """Every bead the DP may ask for, in a long turn of the sample (lists of states, numbers,
     pieces cut at page breaks), scores as costs.bead_score scores it, to 1e-6."""
     turn = max(range(min(len(context.zh.turns), len(context.ar.turns))), key=lambda t: len(context.zh.turns[t].segments))
-    zu, au = _units(context, turn, "zh", by_pieces), _units(context, turn, "ar", by_pieces)
+    zu, au = _pieces(context, turn, "zh"), _pieces(context, turn, "ar")
     limits = band_limits(len(zu), len(au), 8)
-    fast, offsets = band_tables(context, [(zu, au, limits)], by_pieces)[0], cell_offsets(limits)
+    fast, offsets = band_tables(context, [(zu, au, limits)])[0], cell_offsets(limits)
     checked = 0
     for i, (lo, hi) in enumerate(limits):
         for j in range(lo, hi + 1):
             for dz, da in BEADS:
                 if i < dz or j < da:
                     continue
-                zs, as_ = _flat(zu[i - dz:i]), _flat(au[j - da:j])
+                zs, as_ = zu[i - dz:i], au[j - da:j]
                 if not zs or not as_:
                     expected = -costs.SKIP * (dz + da)
                 else:
-                    shape = (len(chains(zs)), len(chains(as_))) if by_pieces else (dz, da)
+                    shape = (len(chains(zs)), len(chains(as_)))
                     expected = costs.bead_score(shape, context.side("zh", zs), context.side("ar", as_), context.model,
                                                context.evidence)
                 got = fast[dz, da][offsets[i] + j - lo]
@@ -56,18 +50,17 @@ def test_band_scorer_matches_bead_score_on_every_cell(context, by_pieces):
     assert checked > 2000
 
 
-@pytest.mark.parametrize("by_pieces", [False, True])
-def test_problems_scored_together_score_as_each_alone(context, by_pieces):
+def test_problems_scored_together_score_as_each_alone(context):
     """band_tables scores many problems in shared blocks: turns in bands, and small local
     problems over every cell (as recovery asks), come out as each scored alone."""
     problems = []
     for turn in range(1, 9):
-        zu, au = _units(context, turn, "zh", by_pieces), _units(context, turn, "ar", by_pieces)
+        zu, au = _pieces(context, turn, "zh"), _pieces(context, turn, "ar")
         problems.append((zu, au, band_limits(len(zu), len(au), 8)))
         problems.append((zu[:3], au[1:5], full_limits(len(zu[:3]), len(au[1:5]))))
-    together = band_tables(context, problems, by_pieces)
+    together = band_tables(context, problems)
     for problem, got in zip(problems, together):
-        (alone,) = band_tables(context, [problem], by_pieces)
+        (alone,) = band_tables(context, [problem])
         assert got.keys() == alone.keys() == set(BEADS)
         for bead in BEADS:
             assert len(got[bead]) == cell_offsets(problem[2])[-1]
