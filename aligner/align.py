@@ -16,10 +16,10 @@ from .dp import Tables, band_limits, best_path
 from .guard import check_pair
 from .layout import Reading, read
 from .lexicon import Lexicon, load
-from .model import Alignment, Bead, Segment, Turn, same_paragraph, same_sentence
+from .model import Alignment, Bead, Segment, Turn, paragraph_break, same_paragraph, same_sentence
 from .recover import mark_moves, reading_sort, recover_displaced
 from .segment import segment, split_at_joints
-from .turns import align_turns, complete_affiliations, split_turns
+from .turns import align_turns, complete_affiliations, meeting_record, one_part, split_turns
 
 SENTENCE_BAND = 8  # sentences a path may stray from the diagonal of a turn (beyond the length difference)
 RECOVERY_PASSES = 2
@@ -103,6 +103,7 @@ class PairContext:
         got = combine([self.single(lang, s) for s in segs])
         if len(segs) > 1:
             got.open_ends = sum(s.open_end for s in segs[:-1])
+            got.breaks = sum(paragraph_break(p, s) for p, s in zip(segs, segs[1:]))
         return got
 
     def single(self, lang: str, seg: Segment) -> Side:
@@ -140,7 +141,7 @@ class PairContext:
         """Bead score; its shape counts the sentences (repaired across breaks) on each side."""
         return costs.bead_total(self.evidence, *self.parts(zs, as_, remember))
 
-    def parts(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> tuple[float, ...]:
+    def parts(self, zs: list[Segment], as_: list[Segment], remember: bool = True) -> costs.Parts:
         """costs.bead_parts of a two-sided bead. Beads are remembered (recovery asks for the
         same ones again and again); candidates tried once are not (`remember=False`)."""
         if self._scored_with is not self.model:
@@ -245,7 +246,7 @@ def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     neighbour there, are part of that bead: translators seldom drop whole sentences of a
     paragraph. A run of them (one language's) joins the two neighbours, split where the
     grown beads score best, if each grown bead stays confident; a bead may grow past the
-    DP's shapes here (costs.shape_prior), as when one long sentence is translated as five."""
+    DP's shapes here (each sentence more weighs as the bead model says), as when one long sentence is translated as five."""
     out: list[Bead] = []
     k = 0
     while k < len(beads):
@@ -318,6 +319,8 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
     (calibrate.fitted by default)."""
     tell = progress or _silent
     ctx = PairContext(zh, ar, lexicon, evidence)
+    if not meeting_record(zh.turns, ar.turns):
+        zh.turns, ar.turns = one_part(zh.turns), one_part(ar.turns)
     turn_pairs = align_turns(zh.turns, ar.turns, lexicon, ctx.model.ratio)
     beads: list[Bead] = []
     steps = len(REFIT_PASSES) * len(turn_pairs)

@@ -29,7 +29,7 @@ def features(ctx, bead) -> tuple[float, ...]:
     their hubness, segments beyond one)."""
     if bead.zh and bead.ar:
         parts = ctx.parts(bead.zh, bead.ar)
-        return (1.0, float(ctx.score(bead.zh, bead.ar)), float(parts[-1]), float(len(bead.zh) + len(bead.ar) - 2))
+        return (1.0, float(ctx.score(bead.zh, bead.ar)), float(parts.meaning), float(len(bead.zh) + len(bead.ar) - 2))
     lang, segs = ("zh", bead.zh) if bead.zh else ("ar", bead.ar)
     best = max(float(ctx.nearest[lang][s.index]) for s in segs)
     hub = max(float(ctx.hubness[lang][s.index]) for s in segs)

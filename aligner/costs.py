@@ -9,6 +9,7 @@ import functools
 import json
 import math
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 from importlib import resources
 
 import numpy as np
@@ -16,31 +17,49 @@ import numpy as np
 from .cues import Side, shared_gain, shared_weight
 from .embed import similarity
 
-# Tuned on the S/PV.7050 dev gold; tests/test_numbers_anchors.py checks their behaviour.
-SKIP = 1.2  # score of leaving one segment unaligned
-SHAPE = {(1, 1): 0.0, (2, 1): -1.4, (1, 2): -1.4, (2, 2): -2.6, (3, 1): -2.8, (1, 3): -2.8}  # the DP's shapes
-EXTRA_SENTENCE = 1.4  # beyond them (a run absorbed after the DP): each sentence past a 1-1 costs as a 2-1's second
+# The anchors' own scale (their weight in the bead model is fitted: Evidence.anchors);
+# tests/test_numbers_anchors.py checks their behaviour.
 LENGTH_FLOOR = -3.0  # the worst length evidence: translators do drop a title or a clause
-LENGTH_BONUS = 2.5  # a typical true pair's length log-probability is about -1
 ANCHOR_SCALE = 28.0  # log-odds per unit of anchor similarity
 SIM_RANDOM = 0.05  # similarity two unrelated sentences of a UN text typically reach
 PRIOR_MASS = 8.0  # anchor weight assumed unseen, so that two or three shared words prove little
 ENTRY_CONFLICT = 8.0  # two list entries naming different states are never a pair
 NAME_CONFLICT = 2.0  # both sides name states or bodies, none in common
-LIST_MERGE = 4.0  # per list entry merged with another in one bead
-OPEN_END_GLUE = 1.2  # a fragment ending mid-sentence glued to what follows
+
+# What the bead model weighs, each feature of a two-sided bead (Parts says how each is measured).
+FEATURES = ("bias", "length", "anchors", "meaning", "glue", "extra", "multi", "entries", "paragraphs", "mismatch")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """How the signals add up to a bead's log-odds: a weight per signal and a bias, fitted
-    by logistic regression on gold and near-miss beads (bench/fit.py writes them to
-    data/evidence.json). An ablation sets a weight to 0 (`without`)."""
+    """The bead model: a bead's score is the weighted sum of its features (FEATURES; a
+    one-sided bead scores `skip` per segment), and the DP finds the path of beads with the
+    highest total. The weights are fitted together by bench/fit.py (data/evidence.json) so
+    that the gold path outscores the other paths near it, on the development sets of three
+    genres. An ablation sets a signal's weight to 0 (`without`).
 
-    bias: float = LENGTH_BONUS
-    length: float = 1.0
-    anchors: float = 1.0
-    meaning: float = 0.0
+    - bias: every two-sided bead (fewer, larger beads against more, smaller ones);
+    - length: Gale-Church log-probability of the two lengths;
+    - anchors: anchor log-odds (shared symbols, numbers, names, less name conflicts);
+    - meaning: margin similarity of the sides' summed sentence vectors;
+    - glue: joints kept, where a piece that stops mid-sentence runs on in the same bead;
+    - extra: sentences beyond one a side (a 2-1 bead has one, a 2-2 two);
+    - multi: several sentences on both sides (a 2-2 is not two 2-1s);
+    - entries: list entries merged with another in one bead (entries pair one to one);
+    - paragraphs: paragraph breaks crossed inside the bead, on both sides together;
+    - mismatch: paragraph breaks crossed on one side more than on the other."""
+
+    bias: float = 1.45
+    length: float = 0.93
+    anchors: float = 0.17
+    meaning: float = 23.8
+    glue: float = 1.2
+    extra: float = -1.4
+    multi: float = 0.2
+    entries: float = -4.0
+    paragraphs: float = 0.0
+    mismatch: float = 0.0
+    skip: float = -1.2
     margin: bool = True  # similarity less the sentences' hubness (CSLS), or plain cosine
 
     def __post_init__(self) -> None:
@@ -50,6 +69,10 @@ class Evidence:
     def without(self, signal: str) -> "Evidence":
         """The same evidence with one signal left out ("margin": plain cosine instead)."""
         return replace(self, margin=False) if signal == "margin" else replace(self, **{signal: 0.0})
+
+    def skipped(self, segments) -> float:
+        """The score of leaving `segments` (a count, or an array of counts) unaligned."""
+        return self.skip * segments
 
 
 @functools.cache
@@ -115,47 +138,64 @@ def anchor_score(z: Side, a: Side) -> float:
     return anchor_log_odds(shared_weight(z, a), z.mass + a.mass, name_conflict(z, a))
 
 
-def shape_prior(shape: tuple[int, int]) -> float:
-    """The prior of a two-sided bead of (n_zh, n_ar) sentences."""
-    return SHAPE.get(shape, -EXTRA_SENTENCE * (shape[0] + shape[1] - 2))
+class Parts(NamedTuple):
+    """What a two-sided bead's features are read from (floats, or numpy arrays for many beads)."""
+
+    zh_sentences: object
+    ar_sentences: object
+    glue: object  # open ends inside the sides: joints kept
+    entries: object  # list entries merged with another
+    length: object  # Gale-Church log-probability
+    shared: object  # shared anchor weight
+    mass: object  # the sides' anchor mass
+    conflict: object  # name-conflict penalty
+    meaning: object  # similarity of meaning (margin or plain cosine)
+    zh_breaks: object  # paragraph breaks crossed inside the Chinese side
+    ar_breaks: object
 
 
-def bead_parts(shape: tuple[int, int], z: Side, a: Side, model: LengthModel, margin: bool = True) -> tuple[float, ...]:
-    """The parts bead_total adds up, for a bead with two sides: shape prior, pieces glued
-    at open ends, list entries merged (entries pair one to one), length log-probability,
-    shared anchor weight, the sides' anchor mass, name-conflict penalty, and the sides'
-    similarity of meaning (with a margin, or plain cosine)."""
+def bead_parts(shape: tuple[int, int], z: Side, a: Side, model: LengthModel, margin: bool = True) -> Parts:
+    """The Parts of a bead with two sides of shape[0] and shape[1] sentences."""
     merged_entries = max(0, z.entries - 1) + max(0, a.entries - 1)
     hubs = (z.hub / z.count, a.hub / a.count) if margin and z.count and a.count else (0.0, 0.0)
-    return (shape_prior(shape), z.open_ends + a.open_ends, merged_entries,
-            length_logprob(z.length, a.length, model), shared_weight(z, a), z.mass + a.mass, name_conflict(z, a),
-            similarity(z.meaning, a.meaning, *hubs) if z.meaning is not None and a.meaning is not None else 0.0)
+    meaning = similarity(z.meaning, a.meaning, *hubs) if z.meaning is not None and a.meaning is not None else 0.0
+    return Parts(shape[0], shape[1], z.open_ends + a.open_ends, merged_entries, length_logprob(z.length, a.length, model),
+                 shared_weight(z, a), z.mass + a.mass, name_conflict(z, a), meaning, z.breaks, a.breaks)
 
 
-def bead_total(evidence: Evidence, prior, glue_ends, merged_entries, length, shared, mass, conflict, meaning):
-    """A bead's score from its parts (floats, or numpy arrays for many beads at once)."""
-    pair = (evidence.bias + evidence.length * length + evidence.anchors * anchor_log_odds(shared, mass, conflict)
-            + evidence.meaning * meaning)
-    return prior + glue_ends * OPEN_END_GLUE - merged_entries * LIST_MERGE + pair
+def bead_features(p: Parts) -> tuple:
+    """The FEATURES of a bead, in order, from its parts (floats or arrays alike)."""
+    extra = p.zh_sentences + p.ar_sentences - 2
+    multi = (p.zh_sentences >= 2) * (p.ar_sentences >= 2) * 1.0
+    return (1.0, p.length, anchor_log_odds(p.shared, p.mass, p.conflict), p.meaning, p.glue, extra, multi, p.entries,
+            p.zh_breaks + p.ar_breaks, abs(p.zh_breaks - p.ar_breaks))
+
+
+def bead_total(evidence: Evidence, *parts) -> object:
+    """A two-sided bead's score: its features weighted by the bead model."""
+    return sum(getattr(evidence, name) * value for name, value in zip(FEATURES, bead_features(Parts(*parts))))
 
 
 def bead_score(shape: tuple[int, int], z: Side | None, a: Side | None, model: LengthModel,
                evidence: Evidence | None = None) -> float:
     """Score of a bead of a given shape (n_zh, n_ar); a side is None when empty."""
-    if z is None or a is None:
-        return -SKIP * (shape[0] + shape[1])
     evidence = evidence or fitted()
+    if z is None or a is None:
+        return evidence.skipped(shape[0] + shape[1])
     return bead_total(evidence, *bead_parts(shape, z, a, model, evidence.margin))
 
 
-def growth_bounds(evidence: Evidence, parts: list[tuple[float, ...]], pieces: list[Side], sames: list[Side],
+def growth_bounds(evidence: Evidence, parts: list[Parts], pieces: list[Side], sames: list[Side],
                   others: list[Side]) -> np.ndarray:
     """Upper bounds on how much each bead's score can rise when a piece joins its side
     `same` (the other side being `other`), for many (parts, piece, same, other) at once:
-    the shape prior at its best, one more open end glued, a perfect length, no name
-    conflict, the anchors exactly (cues.shared_gain), and the similarity of meaning
-    exactly (as embed.similarity, for all candidates in a few array operations)."""
-    prior, _, _, length, shared, mass, conflict, meaning = np.array(parts, dtype=float).reshape(-1, 8).T
+    the structure at its best (a sentence more or none, two joints kept, two paragraph
+    breaks more or one less), a perfect length, no name conflict, the anchors exactly
+    (cues.shared_gain), and the similarity of meaning exactly (as embed.similarity, for
+    all candidates in a few array operations)."""
+    table = np.array(parts, dtype=float).reshape(-1, len(Parts._fields))
+    length, shared, mass, conflict, meaning = (table[:, Parts._fields.index(f)]
+                                               for f in ("length", "shared", "mass", "conflict", "meaning"))
     added = np.array([shared_gain(p, s, o) for p, s, o in zip(pieces, sames, others)])
     piece_mass = np.array([p.mass for p in pieces], dtype=float)
     anchors = anchor_log_odds(shared + added, mass + piece_mass, 0.0) - anchor_log_odds(shared, mass, 0.0)
@@ -176,8 +216,10 @@ def growth_bounds(evidence: Evidence, parts: list[tuple[float, ...]], pieces: li
             other_hub = np.array([o.hub for o in others]) / np.maximum(other_count, 1)
             hubs = np.where((count > 0) & (other_count > 0), (same_hub + other_hub) / 2, 0.0)
         grown = cosine - hubs
-    return (max(SHAPE.values()) - prior + OPEN_END_GLUE + evidence.length * -length
-            + evidence.anchors * (conflict + anchors) + evidence.meaning * (grown - meaning))
+    e = evidence
+    structure = (max(0.0, e.extra) + max(0.0, e.multi) + max(0.0, e.entries) + 2 * max(0.0, e.glue)
+                 + 2 * abs(e.paragraphs) + 2 * abs(e.mismatch))
+    return structure + e.length * -length + e.anchors * (conflict + anchors) + e.meaning * (grown - meaning)
 
 
 def confidence(score: float) -> float:

@@ -103,6 +103,7 @@ class Side:
     meaning: object = None  # the sum of its segments' sentence vectors (numpy), when embedded
     hub: float = 0.0  # the sum of its segments' hubness (embed.hubness)
     count: int = 0  # the segments summed in `meaning` and `hub`
+    breaks: int = 0  # paragraph breaks between its segments that no sentence runs across
 
 
 def side(feats: list[Features], weights: Weights) -> Side:

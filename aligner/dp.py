@@ -6,11 +6,13 @@ One function, one table of scores, as in vecalign. A band around the diagonal
 The DP reads bead scores from `Tables`: for each bead shape (di, dj), the score
 of that bead ending at each cell of the band, cells numbered row by row
 (`cell_offsets`). Scorers fill the tables at once (scoring.band_tables does it
-with numpy), so the DP's inner loop does no function calls.
+with numpy), and the DP fills a row at a time with array operations.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+
+import numpy as np
 
 BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
 NEG = float("-inf")
@@ -65,19 +67,19 @@ def best_path(n: int, m: int, tables: Tables, limits: Limits) -> list[tuple[int,
     within `limits`; the bead shapes are those of `tables`, tried in its order (the
     first of equal scores wins)."""
     los = [lo for lo, _ in limits]
-    offsets, order = cell_offsets(limits), _order(tables)
-    best: list[list[float]] = []  # best[i][j - los[i]]: score of the best path to (i, j)
-    back: list[list[tuple[int, int] | None]] = []
+    offsets, shapes, arrays = cell_offsets(limits), list(tables), _arrays(tables)
+    best: list[np.ndarray] = []  # best[i][j - los[i]]: score of the best path to (i, j)
+    back: list[np.ndarray] = []  # the rank in `shapes` of its last bead, -1 for none
     for i, (lo, hi) in enumerate(limits):
-        row, brow = [NEG] * (hi - lo + 1), [None] * (hi - lo + 1)
-        best.append(row)
-        back.append(brow)
+        row, brow = np.full(hi - lo + 1, NEG), np.full(hi - lo + 1, -1, dtype=np.int8)
         if i == 0 and lo == 0:
             row[0] = 0.0
-        _fill_row(best, back, los, i, hi, offsets[i], tables, order)
-    if back[n][m - los[n]] is None and (n or m):
+        best.append(row)
+        back.append(brow)
+        _fill_row(best, back, los, i, offsets[i], shapes, arrays)
+    if back[n][m - los[n]] < 0 and (n or m):
         raise ValueError("no path through the band; widen it")
-    return _trace(back, los, n, m)
+    return _trace(back, los, shapes, n, m)
 
 
 def best_local_path(n: int, m: int, tables: Tables) -> tuple[float, list[tuple[int, int, int, int]]]:
@@ -85,57 +87,83 @@ def best_local_path(n: int, m: int, tables: Tables) -> tuple[float, list[tuple[i
     and any part of the other (local alignment, as Smith-Waterman), with tables over
     full_limits(n, m): returns its total score and beads. Used to place displaced
     runs, so sizes are small."""
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]  # a chain may start anywhere
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    top, end, los, order = 0.0, (0, 0), [0] * (n + 1), _order(tables)
+    shapes, arrays, los = list(tables), _arrays(tables), [0] * (n + 1)
+    best = [np.zeros(m + 1) for _ in range(n + 1)]  # a chain may start anywhere
+    back = [np.full(m + 1, -1, dtype=np.int8) for _ in range(n + 1)]
+    top, end = 0.0, (0, 0)
     for i in range(n + 1):
-        _fill_row(best, back, los, i, m, i * (m + 1), tables, order)
-        for j, cell in enumerate(best[i]):
-            if cell > top:
-                top, end = cell, (i, j)
-    return top, _trace(back, los, *end, local=True)
+        _fill_row(best, back, los, i, i * (m + 1), shapes, arrays)
+        j = int(np.argmax(best[i]))
+        if best[i][j] > top:
+            top, end = float(best[i][j]), (i, j)
+    return top, _trace(back, los, shapes, *end, local=True)
 
 
-def _order(tables: Tables) -> dict[tuple[int, int], int]:
-    """Each bead shape's rank in `tables`: the first of equal scores wins."""
-    return {b: k for k, b in enumerate(tables)}
+def _arrays(tables: Tables) -> dict[tuple[int, int], np.ndarray]:
+    return {b: np.asarray(t, dtype=float) for b, t in tables.items()}
 
 
-def _fill_row(best: list[list[float]], back: list[list], los: list[int], i: int, hi: int, first: int,
-              tables: Tables, order: dict[tuple[int, int], int]) -> None:
-    """Best scores and beads of row i (columns los[i]..hi, numbered from cell `first`), in
-    place: each cell keeps the first bead, in the order of `tables`, of the highest score,
-    if above what it holds.
+def _fill_row(best: list[np.ndarray], back: list[np.ndarray], los: list[int], i: int, first: int,
+              shapes: list[tuple[int, int]], arrays: dict[tuple[int, int], np.ndarray]) -> None:
+    """Best scores and beads of row i (cell j at best[i][j - los[i]], numbered from cell
+    `first` in the tables), in place: each cell keeps the first bead, in the order of
+    `shapes`, of the highest score, if above what it holds.
 
-    Beads from earlier rows are tried bead by bead over the whole row; those within the
-    row (di = 0) last, left to right, since each reads the cell before."""
+    Beads from earlier rows are tried shape by shape over the whole row at once; those
+    within the row (di = 0) last, as a running maximum along it, since each reads the
+    cell before."""
     row, brow, lo = best[i], back[i], los[i]
-    for (di, dj), table in tables.items():
+    width = len(row)
+    for rank, (di, dj) in enumerate(shapes):
         if di == 0 or i < di:
             continue
-        prow, plo, bead = best[i - di], los[i - di], (di, dj)
-        for j in range(max(lo, plo + dj), min(hi, plo + len(prow) - 1 + dj) + 1):
-            s = prow[j - dj - plo] + table[first + j - lo]
-            if s > row[j - lo]:
-                row[j - lo] = s
-                brow[j - lo] = bead
-    for (di, dj), table in tables.items():
+        prow, plo = best[i - di], los[i - di]
+        j0, j1 = max(lo, plo + dj), min(lo + width - 1, plo + len(prow) - 1 + dj)
+        if j1 < j0:
+            continue
+        cand = prow[j0 - dj - plo:j1 - dj - plo + 1] + arrays[di, dj][first + j0 - lo:first + j1 - lo + 1]
+        here = row[j0 - lo:j1 - lo + 1]
+        better = cand > here
+        here[better] = cand[better]
+        brow[j0 - lo:j1 - lo + 1][better] = rank
+    for rank, (di, dj) in enumerate(shapes):
         if di != 0:
             continue
-        bead, rank = (0, dj), order[0, dj]
-        for x in range(dj, len(row)):
-            s = row[x - dj] + table[first + x]
-            if s > row[x] or (s == row[x] and brow[x] is not None and order[brow[x]] > rank):
-                row[x] = s
-                brow[x] = bead
+        steps = arrays[0, dj][first:first + width]
+        for start in range(dj, min(2 * dj, width)):  # each residue class is a chain of dj-steps
+            _run_along(row[start - dj::dj], brow[start - dj::dj], steps[start - dj::dj], rank)
 
 
-def _trace(back: list, los: list[int], i: int, j: int, local: bool = False) -> list[tuple[int, int, int, int]]:
+def _run_along(row: np.ndarray, brow: np.ndarray, steps: np.ndarray, rank: int) -> None:
+    """row[x] = max(row[x], row[x - 1] + steps[x]) for x = 1.. in order, in place (views),
+    as one running maximum: the best entry y < x plus the steps from y to x. The bead of
+    `rank` also takes a cell it ties whose bead comes later in the order."""
+    if len(row) < 2:
+        return
+    if not np.isfinite(steps[1:]).all():  # a blocked step: one by one
+        for x in range(1, len(row)):
+            s = row[x - 1] + steps[x]
+            if s > row[x] or (s == row[x] and brow[x] > rank):
+                row[x], brow[x] = s, rank
+        return
+    climb = np.concatenate(([0.0], np.cumsum(steps[1:])))
+    reached = np.full(len(row), NEG)
+    reached[1:] = climb[1:] + np.maximum.accumulate(row - climb)[:-1]  # from an entry before x
+    better = (reached > row) | ((reached == row) & (brow > rank))  # the first of equal scores in order wins
+    row[better] = reached[better]
+    brow[better] = rank
+
+
+def _trace(back: list[np.ndarray], los: list[int], shapes: list[tuple[int, int]], i: int, j: int,
+           local: bool = False) -> list[tuple[int, int, int, int]]:
     """The beads of the path ending at (i, j), from its back pointers (to (0, 0), or, `local`,
     to where it starts)."""
     path = []
-    while (i or j) and not (local and back[i][j - los[i]] is None):
-        di, dj = back[i][j - los[i]]
+    while i or j:
+        rank = int(back[i][j - los[i]])
+        if rank < 0 and local:
+            break
+        di, dj = shapes[rank]
         path.append((i - di, i, j - dj, j))
         i, j = i - di, j - dj
     path.reverse()

@@ -48,6 +48,12 @@ def same_sentence(prev: Segment, seg: Segment) -> bool:
     return prev.chain == seg.chain or (prev.open_end and prev.kind == seg.kind == "sentence")
 
 
+def paragraph_break(prev: Segment, seg: Segment) -> bool:
+    """A paragraph ends between two pieces and no sentence runs across it (not a repair, not
+    a piece that stops mid-sentence): a bead holding both crosses a paragraph break."""
+    return prev.place[-1] != seg.place[0] and not same_sentence(prev, seg)
+
+
 @dataclass(frozen=True)
 class Speaker:
     """What a speaker heading says: role, name, affiliation, interpretation marker."""

@@ -21,7 +21,6 @@ from bisect import bisect_left
 from collections import defaultdict
 
 from . import ar, costs
-from .costs import SKIP
 from .dp import best_local_path, full_limits
 from .model import Bead, Segment, same_paragraph
 
@@ -299,7 +298,7 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     docs = (ctx.zh, ctx.ar)
 
     def value(z: list[Segment], a: list[Segment]) -> float:
-        return ctx.score(z, a, remember=False) if z and a else -SKIP * (len(z) + len(a))
+        return ctx.score(z, a, remember=False) if z and a else -_left_out(ctx) * (len(z) + len(a))
 
     free: list[list[Segment]] = [[], []]
     unplaced: list[list[Segment]] = [[], []]
@@ -335,11 +334,11 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
                     bounds = costs.growth_bounds(ctx.evidence, [parts] * len(near), [ctx.single(lang, t) for t in near],
                                                  [same_side] * len(near), [other_side] * len(near))
                     for t, bound in zip(near, bounds.tolist()):
-                        bonus = SKIP + (JOINT_PRIOR if t.index == h.index + 1 else 0.0)
+                        bonus = _left_out(ctx) + (JOINT_PRIOR if t.index == h.index + 1 else 0.0)
                         if bound + bonus - distance_penalty(h.place[-1], t.place[0]) <= REJOIN_GAIN - _ROUNDING:
                             continue  # cannot gain enough: skip scoring it
                         grown = b[side][: pos + 1] + [t] + b[side][pos + 1:]
-                        gain = value(*((grown, b[1]) if side == 0 else (b[0], grown))) - base + SKIP
+                        gain = value(*((grown, b[1]) if side == 0 else (b[0], grown))) - base + _left_out(ctx)
                         if t.index == h.index + 1:
                             gain += JOINT_PRIOR  # the joint as the segmenter made it is usually right
                         gain -= distance_penalty(h.place[-1], t.place[0])
@@ -363,6 +362,11 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     left_zh = free[0] + unplaced[0] + [s for z, a in beads if not a for s in z]
     left_ar = free[1] + unplaced[1] + [s for z, a in beads if not z for s in a]
     return pairs, left_zh, left_ar
+
+
+def _left_out(ctx) -> float:
+    """What leaving one segment without a counterpart costs (the bead model's skip score, negated)."""
+    return -ctx.evidence.skip
 
 
 def distance_penalty(line_a: int, line_b: int) -> float:
@@ -394,13 +398,13 @@ def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
         moves = []
         for o, (pi, k) in _nearest_pieces(ctx, orphans, pieces, side):
             if k < 0:  # an unaligned piece: it, too, is no longer left out
-                p, loss = segs[pi], -SKIP
+                p, loss = segs[pi], -_left_out(ctx)
             else:
                 p = next(q for q in beads[k][side] if q.index == pi)
                 loss = _loss_of(ctx, beads[k], side, p)
             places = expected(o.index)
             distance = min(distance_penalty(e, p.place[0]) for e in places) if places else 0.0
-            gain = ctx.score(*_orphan_bead(o, p, side), remember=False) + SKIP - loss - distance
+            gain = ctx.score(*_orphan_bead(o, p, side), remember=False) + _left_out(ctx) - loss - distance
             if gain > SWAP_GAIN:
                 moves.append((-gain, o.index, pi, k))
         moves.sort()
@@ -457,10 +461,10 @@ def _adopt_torn(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
             if h is t:
                 continue
             k = bead_of.get(h.index, -1)
-            loss = -SKIP if k < 0 else _loss_of(ctx, beads[k], 1, h)
+            loss = -_left_out(ctx) if k < 0 else _loss_of(ctx, beads[k], 1, h)
             distance = sum(min(distance_penalty(e, q.place[0]) for e in places) for q in (h, t))
             new = ctx.score([o], [h, t], remember=False)
-            gain = new + 2 * SKIP - loss - distance
+            gain = new + 2 * _left_out(ctx) - loss - distance
             if gain > SWAP_GAIN and costs.confidence(new) >= TORN_MIN:
                 moves.append((-gain, o.index, h.index, t.index, k))
     moves.sort()
@@ -525,7 +529,7 @@ def _loss_of(ctx, bead, side: int, piece: Segment) -> float:
     """What a bead loses when a piece of its `side` leaves it (with nothing left on that side,
     its other side is left alone)."""
     rest = [q for q in bead[side] if q is not piece]
-    after = ctx.score(*_with_side(bead, side, rest), remember=False) if rest else -SKIP * len(bead[1 - side])
+    after = ctx.score(*_with_side(bead, side, rest), remember=False) if rest else -_left_out(ctx) * len(bead[1 - side])
     return ctx.score(*bead) - after
 
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import costs
 from .dp import BEADS, Limits, Tables
-from .model import Segment, same_sentence
+from .model import Segment, paragraph_break, same_sentence
 
 SPAN = max(max(b) for b in BEADS)  # units a side of a bead may take
 BLOCK = 64  # DP rows scored together: bounds the size of the matrices
@@ -68,6 +68,7 @@ class ScoringSide:
         self.counts: list[np.ndarray] = [p[1] for p in parts]  # per piece: their counts
         self.names: list[np.ndarray] = [p[2] for p in parts]  # per piece: lexicon ids of the states and bodies named, sorted
         new_chain = [1.0] + [0.0 if same_sentence(p, s) else 1.0 for p, s in zip(segs, segs[1:])] if len(segs) else []
+        self._breaks = _cumulative(np.array([float(paragraph_break(p, s)) for p, s in zip(segs, segs[1:])]))
         open_end = table.open_end[idx]
         self.weights = table.weights
         self._length = _cumulative(table.length[idx])
@@ -86,8 +87,9 @@ class ScoringSide:
         return self._vectors[self._idx[lo:hi]].astype(float)
 
     def spans(self, first: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
-        """Length, mass, entries, open ends inside, sentence count and whether it names
-        anything, of the spans of k pieces starting at pieces `first` (arrays alike)."""
+        """Length, mass, entries, open ends inside, sentence count, whether it names anything,
+        hubness and paragraph breaks inside, of the spans of k pieces starting at pieces
+        `first` (arrays alike)."""
         s0, s1 = first, first + k
         return {
             "length": self._length[s1] - self._length[s0],
@@ -97,6 +99,7 @@ class ScoringSide:
             "shape": (1 + self._chains[s1] - self._chains[s0 + 1]).astype(int),
             "named": self._named[s1] - self._named[s0] > 0,
             "hub": (self._hub[s1] - self._hub[s0]) / k,
+            "breaks": self._breaks[s1 - 1] - self._breaks[s0],
         }
 
 
@@ -227,8 +230,9 @@ def _score_cells(ctx, z: ScoringSide, a: ScoringSide, rows: np.ndarray, cols: np
         merged = np.maximum(0, zs["entries"] - 1) + np.maximum(0, as_["entries"] - 1)
         length = length_logprobs(zs["length"], as_["length"], ctx.model)
         meaning = cosine[zrow, acol] - (zs["hub"] + as_["hub"]) / 2
-        out[ok] = costs.bead_total(ctx.evidence, _priors()[zs["shape"], as_["shape"]], zs["open"] + as_["open"], merged,
-                                   length, shared[zrow, acol], zs["mass"] + as_["mass"], conflict, meaning)
+        out[ok] = costs.bead_total(ctx.evidence, zs["shape"], as_["shape"], zs["open"] + as_["open"], merged, length,
+                                   shared[zrow, acol], zs["mass"] + as_["mass"], conflict, meaning,
+                                   zs["breaks"], as_["breaks"])
     return out.reshape(len(TWO_SIDED), size)
 
 
@@ -267,14 +271,6 @@ def _tail_table(floor: float) -> np.ndarray:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if log_tail(mid) > floor else (lo, mid)
     return np.array([log_tail(k) for k in range(hi + 1)])
-
-
-def _priors() -> np.ndarray:
-    """costs.SHAPE as a table indexed by sentence counts; -inf for shapes not allowed."""
-    table = np.full((SPAN + 1, SPAN + 1), -np.inf)
-    for (z, a), p in costs.SHAPE.items():
-        table[z, a] = p
-    return table
 
 
 Problem = tuple[Sequence[Segment], Sequence[Segment], Limits]  # Chinese pieces, Arabic pieces, band
@@ -322,5 +318,5 @@ def band_tables(ctx, problems: Sequence[Problem]) -> list[Tables]:
     out = []
     for c0, c1 in zip(ends, ends[1:]):
         two_sided = dict(zip(TWO_SIDED, scores[:, c0:c1].tolist()))
-        out.append({b: two_sided[b] if b in two_sided else [-costs.SKIP * sum(b)] * (c1 - c0) for b in BEADS})
+        out.append({b: two_sided[b] if b in two_sided else [ctx.evidence.skipped(sum(b))] * (c1 - c0) for b in BEADS})
     return out

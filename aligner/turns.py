@@ -27,6 +27,25 @@ _TURN_SKIP = 3.0
 _MERGE = 5.0  # more than a skip: a merge is kept only when the lengths ask for it
 
 
+MIN_SPEAKERS = 3  # headings a side needs, one of them a role's, to be a meeting record
+
+
+def meeting_record(zh: list[Turn], ar: list[Turn]) -> bool:
+    """Whether both sides read as the record of a meeting: several speaker headings on each,
+    one of them at least a role's (a meeting has a President or a Chair). Elsewhere a line
+    ending in a colon after a name ("Kanye West:", a report's "the following terms are
+    used (see section I):") is no speaker's turn, and the document is aligned as one part."""
+    def speakers(turns: list[Turn]) -> bool:
+        heads = [t.speaker for t in turns if t.speaker is not None]
+        return len(heads) >= MIN_SPEAKERS and any(h.role for h in heads)
+    return speakers(zh) and speakers(ar)
+
+
+def one_part(turns: list[Turn]) -> list[Turn]:
+    """The document as one part: the opening turn holding every segment in order."""
+    return [Turn(None, [s for t in turns for s in t.segments])]
+
+
 def split_turns(segments: list[Segment], lang: str) -> list[Turn]:
     """Turns in document order; the first holds what precedes the first heading."""
     rules = LANGUAGES[lang]
