@@ -11,9 +11,13 @@ from .model import Speaker
 
 LANG = "ar"
 
-# A sentence ends at . ! ؟ followed by a space or the end (quotes/brackets stay with it);
-# not after a lone letter (abbreviations such as "د." or "U.").
-_SENTENCE_END = re.compile(r"(?<![\s(][^\W\d_])(?<!^[^\W\d_])[.!؟?…]+[\"»”’')\]]*(?=\s|$)")
+# A sentence ends at . ! ؟ followed by a space or the end (quotes, brackets and a footnote
+# reference "()" or "(3)" stay with it), not after a lone letter (see sentence_spans); and at
+# a semicolon before the number of the next list item ("…إلحاحا؛ 12 - التأكيد", "؛ '4` تنفيذ").
+_SENTENCE_END = re.compile(r"[.!؟?…]+[\"»”’')\]]*(?:\(\d{0,3}\))?(?=\s|$)"
+                           r"|[؛;](?=\s+(?:\d{1,3}\s?-\s|'\d{1,3}`|\(\d{1,3}\)\s|\([\u0621-\u064a]\)\s))")
+_LONE_LETTER = re.compile(r"(?:^|[\s(])([^\W\d_])$")
+_ARABIC_NEXT = re.compile(r"\s*[\u0621-\u064a]")
 _FINAL = ".!؟?:؛;،,\"»”)"
 _PROSE_MARKS = re.compile(r"[.؛؟!]")
 _CLAUSE_END = re.compile("[.؛؟!?]+[”’」』）)》〉\"»']*$")  # see ends_clause
@@ -121,9 +125,14 @@ def opens_title(before: str, after: str) -> bool:
 
 
 def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """Cut text[start:] into sentences at . ! ؟ followed by a space or the end."""
+    """Cut text[start:] into sentences at . ! ؟ followed by a space or the end. A lone letter
+    before the stop is an initial or an abbreviation ("د.", "أ. غير", "J. Smith"), except a
+    Latin letter that ends a Latin phrase before Arabic text ("…من A إلى B. وقال")."""
     spans, begin = [], start
     for m in _SENTENCE_END.finditer(text, start):
+        lone = _LONE_LETTER.search(text, begin, m.start()) if text[m.start()] == "." else None
+        if lone and not (lone.group(1).isascii() and _ARABIC_NEXT.match(text, m.end())):
+            continue
         if text[begin:m.end()].strip():
             spans.append((begin, m.end()))
         begin = m.end()

@@ -80,8 +80,16 @@ def opens_title(before: str, after: str) -> bool:
     return False
 
 
+# A list item's number right after a title that has no full stop: "…时间截止8. 通过委员会的报告"
+_ITEM_AFTER_TITLE = re.compile(r"(?<=[\u4e00-\u9fff])(?<!第)\d{1,2}\.\s")
+_WORDLESS = re.compile(r"[\W_]*")
+
+
 def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """Cut text[start:] into sentences; never inside 《…》 titles."""
+    """Cut text[start:] into sentences; never inside 《…》 titles. A straight quote after the
+    stop closes the sentence when one is open in it (。" then the next); a list item's number
+    after a Chinese character starts one; a span with no word (a lone quote mark) stays
+    with the sentence before it."""
     spans, depth, begin = [], 0, start
     i = start
     while i < len(text):
@@ -92,14 +100,30 @@ def sentence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
             depth = max(0, depth - 1)
         elif depth == 0:
             m = _SENTENCE_END.match(text, i)
-            if m:
-                spans.append((begin, m.end()))
-                begin = i = m.end()
+            end = m.end() if m else None
+            if m and end < len(text) and text[end] in "\"'" and text.count(text[end], begin, end) % 2:
+                end += 1
+            if m is None and i > begin and _ITEM_AFTER_TITLE.match(text, i):
+                end = i
+            if end is not None:
+                spans.append((begin, end))
+                begin = i = end
                 continue
         i += 1
     if text[begin:].strip():
         spans.append((begin, len(text)))
-    return spans
+    return _words_kept(text, spans)
+
+
+def _words_kept(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans without a word joined to the span before them."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and _WORDLESS.fullmatch(text, a, b):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def match_heading(text: str) -> int:
