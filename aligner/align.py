@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -22,9 +21,7 @@ from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, meeting_record, one_part, split_turns
 
 SENTENCE_BAND = 8  # sentences a path may stray from the diagonal of a turn (beyond the length difference)
-RECOVERY_PASSES = 2
 REFIT_PASSES = (False, True)  # a first pass, then one with the length model refitted on its confident beads
-ABSORB_MIN = 0.5  # confidence a bead must keep to take in a sandwiched sentence
 _CONFIDENT = 0.8  # beads at or above this confidence refit the length model
 FIT_PAIRS = 1_000  # confident pairs the first pass stops at: the fit changes no more (a long document need not be aligned twice)
 SCORE_CACHE = 200_000  # bead scores remembered (memory stays bounded on long documents)
@@ -245,7 +242,7 @@ def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     """Sentences left alone between two aligned beads, in the same paragraph as their
     neighbour there, are part of that bead: translators seldom drop whole sentences of a
     paragraph. A run of them (one language's) joins the two neighbours, split where the
-    grown beads score best, if each grown bead stays confident; a bead may grow past the
+    grown beads score best, if that scores better than the run left alone; a bead may grow past the
     DP's shapes here (each sentence more weighs as the bead model says), as when one long sentence is translated as five."""
     out: list[Bead] = []
     k = 0
@@ -278,8 +275,10 @@ def _lone_side(b: Bead) -> str | None:
 
 def _absorb_run(ctx: PairContext, prev: Bead, run: list[Segment], nxt: Bead, side: str) -> list[Bead] | None:
     """prev and nxt grown by the run (its head joining prev, its tail nxt, each in the same
-    paragraph), at the split that scores best; None if no split keeps both beads confident."""
-    best, best_value = None, -math.inf
+    paragraph), at the split the bead model scores best; None if leaving the run alone
+    scores better (the DP's comparison, past its shapes, with the prior against a sentence
+    omitted inside a paragraph: Evidence.omitted)."""
+    best, best_value = None, ctx.score(prev.zh, prev.ar) + ctx.score(nxt.zh, nxt.ar) + (ctx.evidence.skip + ctx.evidence.omitted) * len(run)
     for cut in range(len(run) + 1):
         head, tail = run[:cut], run[cut:]
         if head and not all(same_paragraph(a, b) for a, b in zip([getattr(prev, side)[-1], *head], head)):
@@ -288,9 +287,7 @@ def _absorb_run(ctx: PairContext, prev: Bead, run: list[Segment], nxt: Bead, sid
             continue
         pair = [_grown(ctx, prev, [*getattr(prev, side), *head], side) if head else prev,
                 _grown(ctx, nxt, [*tail, *getattr(nxt, side)], side) if tail else nxt]
-        if any(b.score < ABSORB_MIN for b, part in zip(pair, (head, tail)) if part):
-            continue
-        value = sum(b.score for b in pair)
+        value = sum(ctx.score(b.zh, b.ar) for b in pair)
         if value > best_value:
             best, best_value = pair, value
     return best
@@ -343,10 +340,9 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
     tell("aligning turns", steps, steps)
     moves: list[dict] = []
     if recover:
-        for n in range(RECOVERY_PASSES):  # a second pass starts from better neighbours
-            tell("recovery", n, RECOVERY_PASSES)
-            beads = realign(ctx, recover_displaced(ctx, beads))
-        tell("recovery", RECOVERY_PASSES, RECOVERY_PASSES)
+        tell("recovery", 0, 1)
+        beads = realign(ctx, recover_displaced(ctx, beads))
+        tell("recovery", 1, 1)
     beads = absorb_sandwiched(ctx, beads)
     if recover:
         for b in beads:

@@ -203,6 +203,7 @@ def _print_summary(summary: dict, written: Optional[int], encodings: dict) -> No
     table.add_row("by type", ", ".join(f"{k}: {v}" for k, v in summary["by_type"].items()))
     table.add_row("unaligned (zh / ar)", f"{summary['unaligned_zh']} / {summary['unaligned_ar']}")
     table.add_row("moved beads (Arabic out of source order)", str(summary["moved"]))
+    table.add_row("moved passages (runs of moved beads)", str(summary["moved_passages"]))
     table.add_row("page furniture lines dropped (zh / ar)", f"{summary['furniture_zh']} / {summary['furniture_ar']}")
     table.add_row("mean score", f"{summary['mean_score']:.3f}")
     table.add_row("encodings", f"zh {encodings['zh']}, ar {encodings['ar']}")

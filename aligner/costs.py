@@ -23,7 +23,7 @@ LENGTH_FLOOR = -3.0  # the worst length evidence: translators do drop a title or
 ANCHOR_SCALE = 28.0  # log-odds per unit of anchor similarity
 SIM_RANDOM = 0.05  # similarity two unrelated sentences of a UN text typically reach
 PRIOR_MASS = 8.0  # anchor weight assumed unseen, so that two or three shared words prove little
-ENTRY_CONFLICT = 8.0  # two list entries naming different states are never a pair
+ENTRY_CONFLICT = 40.0  # two list entries naming different states are never a pair (weighted by anchors: -6.8 log-odds)
 NAME_CONFLICT = 2.0  # both sides name states or bodies, none in common
 
 # What the bead model weighs, each feature of a two-sided bead (Parts says how each is measured).
@@ -47,7 +47,9 @@ class Evidence:
     - multi: several sentences on both sides (a 2-2 is not two 2-1s);
     - entries: list entries merged with another in one bead (entries pair one to one);
     - paragraphs: paragraph breaks crossed inside the bead, on both sides together;
-    - mismatch: paragraph breaks crossed on one side more than on the other."""
+    - mismatch: paragraph breaks crossed on one side more than on the other;
+    - omitted: beyond skip, each sentence left alone between two beads of its own paragraph
+      (translators seldom drop a sentence from the middle of a paragraph: align.absorb_sandwiched)."""
 
     bias: float = 1.45
     length: float = 0.93
@@ -60,6 +62,7 @@ class Evidence:
     paragraphs: float = 0.0
     mismatch: float = 0.0
     skip: float = -1.2
+    omitted: float = -3.0
     margin: bool = True  # similarity less the sentences' hubness (CSLS), or plain cosine
 
     def __post_init__(self) -> None:
@@ -224,5 +227,5 @@ def growth_bounds(evidence: Evidence, parts: list[Parts], pieces: list[Side], sa
 
 def confidence(score: float) -> float:
     """A bead score on [0, 1] (logistic), for the aligner's own thresholds while it aligns
-    (recover.DISSOLVE, align.ABSORB_MIN); users see calibrate's probability instead."""
+    (recover.DISSOLVE); users see calibrate's probability instead."""
     return 1.0 / (1.0 + math.exp(-(score - 1.0)))

@@ -126,6 +126,12 @@ class Alignment:
     dropped: dict[str, int] = field(default_factory=dict)  # furniture lines the reader dropped, per language
     notes: list[str] = field(default_factory=list)  # what the reader did to the input (visual order restored, ...)
 
+    def moved_passages(self) -> int:
+        """Passages a reviewer checks: runs of consecutive moved beads (a displaced column
+        is one passage, however many sentences it holds)."""
+        flags = [b.moved for b in self.beads if b.zh and b.ar]
+        return sum(1 for k, f in enumerate(flags) if f and (k == 0 or not flags[k - 1]))
+
     def summary(self, written_scores: list[float] | None = None) -> dict:
         """Counts of the alignment; the mean score is over the scores of the beads written (all
         by default; after --min-score or --drop-unaligned, those kept). Every bead's score is a
@@ -143,6 +149,7 @@ class Alignment:
             "unaligned_zh": sum(len(b.zh) for b in self.beads if not b.ar),
             "unaligned_ar": sum(len(b.ar) for b in self.beads if not b.zh),
             "moved": len(self.moves),
+            "moved_passages": self.moved_passages(),
             "furniture_zh": self.dropped.get("zh", 0),
             "furniture_ar": self.dropped.get("ar", 0),
             "mean_score": round(sum(scored) / len(scored), 4) if scored else 0.0,

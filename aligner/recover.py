@@ -6,11 +6,12 @@ orphans, in each language's source order). Runs of one language are matched
 with runs of the other anywhere in the document by local alignment, best
 match first; the candidates of a run are those in the same place and those
 holding the sentences closest to its own in meaning (sentence vectors with a
-margin), sought within a window, so the work stays near-linear. A run may match only in part: what is left forms new runs.
-A sentence still alone may then take a displaced piece at a break that reads as
-its translation (_adopt_pieces). Then fragments cut at a page break are glued to
-the bead whose side ends mid-sentence, when that makes the bead a better translation. Lists come out
-as sets for free: each entry is a run of one that meets its partner by name.
+margin), sought within a window, so the work stays near-linear. A run may match
+only in part: what is left forms new runs. A Chinese sentence still alone then
+takes an Arabic sentence that a displaced page tore in two (head and tail apart).
+Last, fragments cut at a page break are glued to the bead whose side ends
+mid-sentence, when that makes the bead a better translation. Lists come out as sets for free: each entry is a run of one that meets
+its partner by name.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from .model import Bead, Segment, same_paragraph
 DISSOLVE = 0.9  # beads below this confidence are taken apart and re-placed
 PLACE_MIN = 2.0  # a local alignment must score at least this to be placed
 IN_PLACE = 4.0  # bonus for runs that sit between the same aligned beads
-CANDIDATES = 4  # runs of the other language tried per run (besides those in the same place); pieces per orphan
+CANDIDATES = 4  # runs of the other language tried per run (besides those in the same place)
 MEANING_WINDOW = 1_000  # segments either side of a run's proportional place searched for its meaning
 MEANING_DISTANCE = 0.05  # similarity given up per unit of distance penalty when shortlisting by meaning
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
@@ -38,10 +39,10 @@ JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followe
 DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
 DISTANCE_SCALE = 15.0  # paragraphs within which displacement costs little
 ROUNDS = 6  # rounds of fragment moves
-SWAP_WINDOW = 30  # paragraphs around a piece searched for a better bead (or around a translation's expected place)
-SWAP_ROUNDS = 3  # rounds of head and tail moves per language
-SWAP_GAIN = 3.0  # a piece changes bead (or joins a sentence left alone) only if the beads gain this much
-TORN_MIN = 0.8  # confidence a torn sentence's bead must reach: pieces from apart join only if they read as one translation
+TWINS = 6  # Arabic sentences reading the same, at most, placed by their paragraphs (permutations tried)
+TORN_PRIOR = 3.0  # log-odds against a sentence torn apart by a displaced page: a torn bead must gain this
+TORN_MIN = 0.8  # confidence the torn sentence's bead must reach: its pieces read as one translation
+TORN_WINDOW = 30  # paragraphs around an orphan's expected place searched for the two pieces of its torn translation
 JOIN_WINDOW = 150  # paragraphs around a fragment searched for its continuation
 _ROUNDING = 1e-9  # margin for float rounding when a bound rules a candidate out
 
@@ -118,10 +119,9 @@ def recover_displaced(ctx, beads: list[Bead]) -> list[Bead]:
     pairs = [(b.zh, b.ar) for b in kept] + new_pairs
     left_zh = [s for s in zh_orphans if s.index not in placed_zh]
     left_ar = [s for s in ar_orphans if s.index not in placed_ar]
-    pairs, left_zh, left_ar = _adopt_pieces(ctx, pairs, left_zh, left_ar)
     pairs, left_zh, left_ar = _adopt_torn(ctx, pairs, left_zh, left_ar)
     pairs, left_zh, left_ar = _rejoin_fragments(ctx, pairs, left_zh, left_ar)
-    pairs = _swap_joint_pieces(ctx, pairs)
+    pairs = _place_twins(pairs)
 
     out = [_rebuild(ctx, z, a, home) for z, a in pairs]
     out += [_rebuild(ctx, [s], [], home) for s in left_zh]
@@ -364,79 +364,21 @@ def _rejoin_fragments(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]
     return pairs, left_zh, left_ar
 
 
-def _left_out(ctx) -> float:
-    """What leaving one segment without a counterpart costs (the bead model's skip score, negated)."""
-    return -ctx.evidence.skip
-
-
-def distance_penalty(line_a: int, line_b: int) -> float:
-    """Converters displace text within a page or two: the farther apart, the less likely."""
-    return DISTANCE_WEIGHT * math.log1p(abs(line_a - line_b) / DISTANCE_SCALE)
-
-
-def _adopt_pieces(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
-    """A sentence left without a counterpart takes a piece of the other language at a
-    break (_joint_piece: a head that stops mid-sentence, or a paragraph's opening), from
-    a bead holding several or from the unaligned, when the piece reads as its
-    translation: a displaced head may sit with a neighbour's translation, or alone, while
-    its own sentence stays alone. Candidates are the pieces closest in margin similarity,
-    within MEANING_WINDOW segments of the orphan's proportional place; each move is
-    scored exactly (the new bead, the two no longer left out, what a giving bead loses,
-    the distance from where the orphan's neighbours put its translation) and made best
-    first. The re-joining that follows brings the rest of a torn sentence along."""
-    beads = [[list(z), list(a)] for z, a in pairs]
-    left = [list(left_zh), list(left_ar)]
-    docs = (ctx.zh, ctx.ar)
-    for side in (1, 0):  # the language of the pieces taken: Arabic pieces to Chinese orphans first
-        alone, segs = left[side], docs[side].segments
-        orphans = [o for o in left[1 - side] if _whole(o, docs[1 - side].segments)]
-        pieces = sorted([(p.index, k) for k, b in enumerate(beads) if len(b[side]) > 1 for p in b[side]
-                         if _joint_piece(p, segs)] + [(p.index, -1) for p in alone if _joint_piece(p, segs)])
-        if not orphans or not pieces:
-            continue
-        expected = _expected_places(beads, side)
-        moves = []
-        for o, (pi, k) in _nearest_pieces(ctx, orphans, pieces, side):
-            if k < 0:  # an unaligned piece: it, too, is no longer left out
-                p, loss = segs[pi], -_left_out(ctx)
-            else:
-                p = next(q for q in beads[k][side] if q.index == pi)
-                loss = _loss_of(ctx, beads[k], side, p)
-            places = expected(o.index)
-            distance = min(distance_penalty(e, p.place[0]) for e in places) if places else 0.0
-            gain = ctx.score(*_orphan_bead(o, p, side), remember=False) + _left_out(ctx) - loss - distance
-            if gain > SWAP_GAIN:
-                moves.append((-gain, o.index, pi, k))
-        moves.sort()
-        used_orphans, used_pieces, used_beads = set(), set(), set()
-        for _, oi, pi, k in moves:
-            if oi in used_orphans or pi in used_pieces or k in used_beads:
-                continue
-            o = next(q for q in orphans if q.index == oi)
-            p = segs[pi]
-            if k < 0:
-                alone.remove(p)
-            else:
-                beads[k][side] = [q for q in beads[k][side] if q.index != pi]
-                used_beads.add(k)
-            beads.append(list(_orphan_bead(o, p, side)))
-            left[1 - side].remove(o)
-            used_orphans.add(oi)
-            used_pieces.add(pi)
-    return [(z, a) for z, a in beads], left[0], left[1]
-
-
 def _adopt_torn(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
     """A Chinese sentence left alone takes whole an Arabic sentence that a displaced page or
     column tore in two: a head that ends its paragraph of running text short of a full stop
     (alone, or in a bead it matched on a few shared words) and an unaligned tail that opens a
-    paragraph. Neither piece reads enough of the sentence to be placed by itself, so the two
-    are judged together, as the orphan's translation. A misread page moves text within a page
-    or two, so both pieces lie within SWAP_WINDOW paragraphs of where the orphan's aligned
-    neighbours put its translation; of those, the CANDIDATES (head, tail) pairs whose summed
-    vectors are closest to the orphan are scored exactly (as _adopt_pieces does, less each
-    piece's distance), and the moves made best first. Arabic only: the output follows the
-    Chinese in source order (align.realign), so Chinese pieces apart cannot stay in one bead."""
+    paragraph. Neither piece reads enough of the sentence to be placed by itself (each alone
+    scores below leaving it out), so the two are judged together, as the orphan's translation.
+    A misread page moves text within a page or two, so both pieces lie within TORN_WINDOW
+    paragraphs of where the orphan's aligned neighbours put its translation; of those, the
+    CANDIDATES (head, tail) pairs whose summed vectors are closest to the orphan are scored
+    by the bead model: the new bead against the three left out and the giving bead's loss,
+    less each piece's distance and the prior odds against a torn sentence (TORN_PRIOR: most
+    sentences are whole); the new bead must be confident (TORN_MIN: without, a head and the
+    end of another torn sentence may pass for one). The moves that gain are made, best first. Arabic only: the
+    output follows the Chinese in source order (align.realign), so Chinese pieces apart
+    cannot stay in one bead."""
     beads: list[list[list[Segment]] | None] = [[list(z), list(a)] for z, a in pairs]
     left_zh, left_ar = list(left_zh), list(left_ar)
     segs = ctx.ar.segments
@@ -444,14 +386,14 @@ def _adopt_torn(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
     tails = _by_paragraph([t for t in left_ar if _opens_paragraph(t, segs)])
     bead_of = {s.index: k for k, b in enumerate(beads) for s in b[1]}
     heads = _by_paragraph([s for s in segs if _stops_short(s, segs)])
-    expected = _expected_places(beads, 1)
+    expected = _arabic_places(beads)
     moves = []
     for o in orphans:
         places = expected(o.index)
         if not places:
             continue
-        near_tails = _within(tails, min(places) - SWAP_WINDOW, max(places) + SWAP_WINDOW)
-        near_heads = _within(heads, min(places) - SWAP_WINDOW, max(places) + SWAP_WINDOW)
+        near_tails = _within(tails, min(places) - TORN_WINDOW, max(places) + TORN_WINDOW)
+        near_heads = _within(heads, min(places) - TORN_WINDOW, max(places) + TORN_WINDOW)
         if not near_tails or not near_heads:
             continue
         sims = _sum_cosines(ctx.ar.vectors[[h.index for h in near_heads]], ctx.ar.vectors[[t.index for t in near_tails]],
@@ -461,11 +403,11 @@ def _adopt_torn(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
             if h is t:
                 continue
             k = bead_of.get(h.index, -1)
-            loss = -_left_out(ctx) if k < 0 else _loss_of(ctx, beads[k], 1, h)
+            loss = -_left_out(ctx) if k < 0 else _arabic_loss(ctx, beads[k], h)
             distance = sum(min(distance_penalty(e, q.place[0]) for e in places) for q in (h, t))
             new = ctx.score([o], [h, t], remember=False)
             gain = new + 2 * _left_out(ctx) - loss - distance
-            if gain > SWAP_GAIN and costs.confidence(new) >= TORN_MIN:
+            if gain > TORN_PRIOR and costs.confidence(new) >= TORN_MIN:
                 moves.append((-gain, o.index, h.index, t.index, k))
     moves.sort()
     used: set[tuple[str, int]] = set()  # orphans, pieces and giving beads already moved
@@ -488,11 +430,97 @@ def _adopt_torn(ctx, pairs, left_zh: list[Segment], left_ar: list[Segment]):
     return [(z, a) for z, a in filter(None, beads)], left_zh, left_ar
 
 
+def _whole(seg: Segment, segs: list[Segment]) -> bool:
+    """A sentence with no piece elsewhere: a fragment's translation is part of a sentence,
+    which the re-joining puts back together (a head adopting a piece reads too little to judge)."""
+    return not seg.open_end and all(segs[i].chain != seg.chain for i in (seg.index - 1, seg.index + 1) if 0 <= i < len(segs))
+
+
+def _stops_short(seg: Segment, segs: list[Segment]) -> bool:
+    """An Arabic sentence piece that ends its paragraph of running text before the end of a
+    clause (on a comma, or on nothing): the head of a sentence a page or column break cut.
+    A title, alone in its paragraph, is not one."""
+    last = seg.index + 1 == len(segs) or not same_paragraph(seg, segs[seg.index + 1])
+    if not last or seg.kind != "sentence" or ar.ends_clause(seg.text.rstrip()):
+        return False
+    first = seg.index
+    while not _opens_paragraph(segs[first], segs):
+        first -= 1
+    return seg.open_end or ar.is_prose(" ".join(s.text for s in segs[first:seg.index + 1]))
+
+
+def _arabic_places(beads):
+    """A function: a Chinese orphan's index -> the Arabic paragraphs where the two-sided beads
+    of its nearest aligned neighbours (before and after it) have their text."""
+    anchored = sorted((s.index, k) for k, b in enumerate(beads) if b[0] and b[1] for s in b[0])
+    at = [i for i, _ in anchored]
+
+    def places(index: int) -> list[int]:
+        n = bisect_left(at, index)
+        out = [max(q.place[-1] for q in beads[anchored[n - 1][1]][1])] if n else []
+        if n < len(at):
+            out.append(min(q.place[0] for q in beads[anchored[n][1]][1]))
+        return out
+
+    return places
+
+
+def _arabic_loss(ctx, bead, piece: Segment) -> float:
+    """What a bead loses when an Arabic piece leaves it (with no Arabic left, its Chinese is left alone)."""
+    rest = [q for q in bead[1] if q is not piece]
+    after = ctx.score(bead[0], rest, remember=False) if rest else -_left_out(ctx) * len(bead[0])
+    return ctx.score(*bead) - after
+
+
 def _sum_cosines(heads, tails, target):
     """Cosine with `target` of each head's vector plus each tail's (a heads x tails table),
     without building the sums (a unit target: only the order counts)."""
     squares = (heads * heads).sum(axis=1)[:, None] + (tails * tails).sum(axis=1)[None, :] + 2 * heads @ tails.T
     return ((heads @ target)[:, None] + (tails @ target)[None, :]) / (1e-9 + squares ** 0.5)
+
+
+def _place_twins(pairs):
+    """Arabic sentences that read the same (a formula of thanks opening two statements) score
+    the same in any bead, so the bead model cannot tell which goes where, and the monotone
+    pass pairs them in order even when the paragraphs around them were displaced. Among such
+    twins, each goes with the Chinese sentence whose paragraph-mates have their Arabic in the
+    twin's paragraph, if that places more of them so than the order did (groups of up to
+    TWINS; larger groups are left as they are)."""
+    twins: dict[str, list[int]] = defaultdict(list)
+    for k, (z, a) in enumerate(pairs):
+        if len(z) == len(a) == 1:
+            twins[ar.normalise(a[0].text)].append(k)
+    groups = [g for g in twins.values() if 2 <= len(g) <= TWINS]
+    if not groups:
+        return pairs
+    in_group = {k for g in groups for k in g}
+    partners: dict[int, list[int]] = defaultdict(list)  # Chinese paragraph -> the Arabic paragraphs of its other beads
+    for k, (z, a) in enumerate(pairs):
+        if k not in in_group:
+            for s in z:
+                partners[s.place[0]] += [q.place[0] for q in a]
+    pairs = list(pairs)
+    for group in groups:
+        homes = [pairs[k][0][0].place[0] for k in group]
+        arabic = [pairs[k][1][0] for k in group]
+
+        def agree(order) -> int:
+            return sum(partners[h].count(arabic[o].place[0]) for h, o in zip(homes, order))
+        best = max(itertools.permutations(range(len(group))), key=agree)
+        if agree(best) > agree(range(len(group))):
+            for k, o in zip(group, best):
+                pairs[k] = (pairs[k][0], [arabic[o]])
+    return pairs
+
+
+def _left_out(ctx) -> float:
+    """What leaving one segment without a counterpart costs (the bead model's skip score, negated)."""
+    return -ctx.evidence.skip
+
+
+def distance_penalty(line_a: int, line_b: int) -> float:
+    """Converters displace text within a page or two: the farther apart, the less likely."""
+    return DISTANCE_WEIGHT * math.log1p(abs(line_a - line_b) / DISTANCE_SCALE)
 
 
 def _by_paragraph(segs: list[Segment]) -> tuple[list[Segment], list[int]]:
@@ -510,151 +538,6 @@ def _within(sorted_segs: tuple[list[Segment], list[int]], lo: float, hi: float) 
 def _opens_paragraph(seg: Segment, segs: list[Segment]) -> bool:
     """The first piece of its paragraph: where the continuation of a torn sentence sits."""
     return seg.index == 0 or not same_paragraph(segs[seg.index - 1], seg)
-
-
-def _stops_short(seg: Segment, segs: list[Segment]) -> bool:
-    """An Arabic sentence piece that ends its paragraph of running text before the end of a
-    clause (on a comma, or on nothing): the head of a sentence a page or column break cut.
-    A title, alone in its paragraph, is not one."""
-    last = seg.index + 1 == len(segs) or not same_paragraph(seg, segs[seg.index + 1])
-    if not last or seg.kind != "sentence" or ar.ends_clause(seg.text.rstrip()):
-        return False
-    first = seg.index
-    while not _opens_paragraph(segs[first], segs):
-        first -= 1
-    return seg.open_end or ar.is_prose(" ".join(s.text for s in segs[first:seg.index + 1]))
-
-
-def _loss_of(ctx, bead, side: int, piece: Segment) -> float:
-    """What a bead loses when a piece of its `side` leaves it (with nothing left on that side,
-    its other side is left alone)."""
-    rest = [q for q in bead[side] if q is not piece]
-    after = ctx.score(*_with_side(bead, side, rest), remember=False) if rest else -_left_out(ctx) * len(bead[1 - side])
-    return ctx.score(*bead) - after
-
-
-def _whole(seg: Segment, segs: list[Segment]) -> bool:
-    """A sentence with no piece elsewhere: a fragment's translation is part of a sentence,
-    which the re-joining puts back together (a head adopting a piece reads too little to judge)."""
-    return not seg.open_end and all(segs[i].chain != seg.chain for i in (seg.index - 1, seg.index + 1) if 0 <= i < len(segs))
-
-
-def _expected_places(beads, side: int):
-    """A function: an orphan's index (in the other language than `side`) -> the paragraphs, in
-    the language of `side`, where the two-sided beads of its nearest aligned neighbours
-    (before and after it) have their text."""
-    anchored = sorted((s.index, k) for k, b in enumerate(beads) if b[0] and b[1] for s in b[1 - side])
-    at = [i for i, _ in anchored]
-
-    def places(index: int) -> list[int]:
-        n = bisect_left(at, index)
-        out = [max(q.place[-1] for q in beads[anchored[n - 1][1]][side])] if n else []
-        if n < len(at):
-            out.append(min(q.place[0] for q in beads[anchored[n][1]][side]))
-        return out
-
-    return places
-
-
-def _orphan_bead(orphan: Segment, piece: Segment, side: int) -> tuple[list[Segment], list[Segment]]:
-    """(Chinese, Arabic) of an orphan with a piece of the other language (the piece's side)."""
-    return ([orphan], [piece]) if side == 1 else ([piece], [orphan])
-
-
-def _nearest_pieces(ctx, orphans: list[Segment], pieces: list[tuple[int, int]], side: int, block: int = 256):
-    """(orphan, (piece index, its bead)) for each orphan's CANDIDATES pieces closest in margin
-    similarity, among those within MEANING_WINDOW segments of its proportional place (orphans
-    in blocks: memory stays linear in the document)."""
-    mine, other = (ctx.ar, ctx.zh) if side == 0 else (ctx.zh, ctx.ar)
-    scale = len(other.segments) / max(1, len(mine.segments))
-    at = [i for i, _ in pieces]
-    orphans = sorted(orphans, key=lambda s: s.index)
-    for first in range(0, len(orphans), block):
-        group = orphans[first:first + block]
-        lo = bisect_left(at, group[0].index * scale - MEANING_WINDOW)
-        hi = bisect_left(at, group[-1].index * scale + MEANING_WINDOW + 1)
-        if lo == hi:
-            continue
-        rows, cols = [o.index for o in group], at[lo:hi]
-        sims = mine.vectors[rows] @ other.vectors[cols].T
-        sims -= (ctx.hubness[mine.lang][rows][:, None] + ctx.hubness[other.lang][cols][None, :]) / 2
-        for o, row in zip(group, sims):
-            for c in row.argsort()[::-1][:CANDIDATES].tolist():
-                yield o, pieces[lo + c]
-
-
-def _swap_joint_pieces(ctx, pairs):
-    """Move a piece of a repaired sentence (a head or a tail) to another bead nearby
-    when both beads read better for it: a displaced head may sit with a tail that
-    matched its bead too well for the re-joining to undo."""
-    beads = [[list(z), list(a)] for z, a in pairs]
-    for side, doc in ((1, ctx.ar), (0, ctx.zh)):
-        active = None  # every bead in the first round; then only those a move changed
-        for _ in range(SWAP_ROUNDS):
-            active = _swap_round(ctx, beads, side, doc.segments, active)
-            if not active:
-                break
-    return [(z, a) for z, a in beads]
-
-
-def _joint_piece(p: Segment, segs: list[Segment]) -> bool:
-    """A piece at a break: it stops mid-sentence, or opens a paragraph (whether or not the one
-    before stopped mid-sentence: the sentence it continues may have been displaced, so
-    that the paragraph before it in the file ends a sentence of its own)."""
-    return p.open_end or (p.index > 0 and _opens_paragraph(p, segs))
-
-
-def _with_side(bead, side: int, segs: list[Segment]):
-    return (segs, bead[1]) if side == 0 else (bead[0], segs)
-
-
-def _swap_round(ctx, beads, side: int, segs: list[Segment], active: set[int] | None) -> set[int]:
-    """One round of moves on one language's side, best first; returns the beads it changed.
-
-    Only moves from or to a bead in `active` (None: all) are tried: a move between two
-    beads that the last round left as they were gains what it gained then, too little."""
-    lang, other = ("zh", "ar") if side == 0 else ("ar", "zh")
-    where = sorted((min(s.place[0] for s in b[side]), k) for k, b in enumerate(beads) if b[side])
-    lines = [w[0] for w in where]
-    parts = [ctx.parts(*b) for b in beads]
-    scores = [costs.bead_total(ctx.evidence, *p) for p in parts]
-    sides: dict[int, tuple] = {}  # bead -> its (same, other) sides, when first needed
-    open_ends = [any(q.open_end for q in b[side]) for b in beads]
-    moves = []
-    for k, b in enumerate(beads):
-        if len(b[side]) < 2:
-            continue
-        for p in b[side]:
-            if not _joint_piece(p, segs):
-                continue
-            loss = _loss_of(ctx, b, side, p)
-            lo = bisect_left(lines, p.place[0] - SWAP_WINDOW)
-            hi = bisect_left(lines, p.place[0] + SWAP_WINDOW + 1)
-            near = [d for _, d in where[lo:hi]
-                    if d != k and (active is None or k in active or d in active)
-                    and (p.open_end or open_ends[d])]  # a piece that continues a sentence goes only where one stops mid-way
-            for d in near:
-                if d not in sides:
-                    sides[d] = (ctx.side(lang, beads[d][side]), ctx.side(other, beads[d][1 - side]))
-            bounds = costs.growth_bounds(ctx.evidence, [parts[d] for d in near], [ctx.single(lang, p)] * len(near),
-                                         [sides[d][0] for d in near], [sides[d][1] for d in near])
-            for d, bound in zip(near, bounds.tolist()):
-                if bound - loss <= SWAP_GAIN - _ROUNDING:
-                    continue  # cannot gain enough: skip scoring it
-                grown = sorted(beads[d][side] + [p], key=lambda s: s.index)
-                gain = ctx.score(*_with_side(beads[d], side, grown), remember=False) - scores[d] - loss
-                if gain > SWAP_GAIN:
-                    moves.append((-gain, p.index, k, d))
-    moves.sort()
-    touched: set[int] = set()
-    for _, pi, src, dst in moves:
-        if src in touched or dst in touched:
-            continue
-        p = next(q for q in beads[src][side] if q.index == pi)
-        beads[src][side] = [q for q in beads[src][side] if q is not p]
-        beads[dst][side] = sorted(beads[dst][side] + [p], key=lambda s: s.index)
-        touched.update((src, dst))
-    return touched
 
 
 def reading_sort(segs: list[Segment]) -> list[Segment]:

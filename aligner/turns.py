@@ -27,7 +27,7 @@ _TURN_SKIP = 3.0
 _MERGE = 5.0  # more than a skip: a merge is kept only when the lengths ask for it
 
 
-MIN_SPEAKERS = 3  # headings a side needs, one of them a role's, to be a meeting record
+MIN_SPEAKERS = 2  # headings a side needs, one of them a role's (the President and one speaker), to be a meeting record
 
 
 def meeting_record(zh: list[Turn], ar: list[Turn]) -> bool:

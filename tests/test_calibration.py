@@ -55,10 +55,9 @@ def labelled():
 
 def test_a_gold_unit_split_into_translated_sentences_is_exact_at_the_finer_grain():
     """FLORES gold unit 23 is one English sentence, translated as two sentences on each side.
-    The aligner pairs the sentences one to one; the reference scorer maps each bead to the units
-    holding most of its characters, so no bead maps to the gold bead: wrong by its rules, exact
-    at the finer grain. Against a gold that pairs the first two units crosswise, only the last
-bead is exact."""
+    The aligner pairs the sentences one to one: exact at the finer grain, and (since the shared
+    scorer maps a bead finer than a gold unit to that unit) by the scorer's rules too. Against a
+    gold that pairs the first two units crosswise, only the last bead is exact."""
     if not EVAL_DIR.exists():
         pytest.skip(f"shared evaluation data absent: {EVAL_DIR}")
     sys.path.insert(0, str(BENCH))
@@ -79,7 +78,7 @@ bead is exact."""
             pos = start + len(u.text)
     labels = fit.labelled_beads(doc, None, costs.fitted())
     assert len(labels) == 4 and all(finer == 1.0 for _, _, finer in labels)
-    assert [strict for _, strict, _ in labels].count(1.0) < 4  # (None: a bead the scorer maps to no unit)
+    assert all(strict == 1.0 for _, strict, _ in labels)
     crossed = golddocs.GoldDoc(doc.zh, doc.ar, doc.units_zh, doc.units_ar,
                                [{"zh": [22], "ar": [23]}, {"zh": [23], "ar": [22]}, {"zh": [24], "ar": [24]}])
     finer = [label for _, _, label in fit.labelled_beads(crossed, None, costs.fitted())]
@@ -100,21 +99,28 @@ def test_calibration_holds_on_beads_left_out_of_its_fit(labelled):
     assert y[p >= 0.9].mean() >= 0.95
 
 
-def test_fit_examples_are_gold_beads_and_their_near_misses():
-    """bench/fit.py builds its training beads over gold units: each gold bead (label 1) and its
-    near misses (label 0), with their length, anchor and meaning evidence."""
-    if not EVAL_DIR.exists():
-        pytest.skip(f"shared evaluation data absent: {EVAL_DIR}")
+def test_fit_search_moves_each_weight_to_the_best_value_on_its_grid():
+    """bench/fit.py's coordinate search climbs the objective one weight at a time, in steps of
+    0.4 then 0.2: on a function with its peak at skip -2.0, extra -0.6 (on the grid from the
+    start) it gets there, leaves the weights the function ignores alone, and never ends worse
+    than it started."""
     sys.path.insert(0, str(BENCH))
     import fit
-    import golddocs
 
-    fl = golddocs.flores()
-    small = golddocs.GoldDoc(fl.zh, fl.ar, fl.units_zh[:12], fl.units_ar[:12], fl.beads[:12])
-    x, offset, y = fit.examples(small)
-    assert x.shape == (len(y), 3) and len(offset) == len(y)
-    assert y.sum() == 12 and (y == 0).sum() > 12
-    assert x[y == 1, 2].mean() > x[y == 0, 2].mean() + 0.2  # meaning tells the gold beads apart
+    from aligner import costs
+
+    start = costs.Evidence(skip=-1.2, extra=-1.4)
+    seen = []
+
+    def value(e):
+        seen.append(e)
+        return -(e.skip + 2.0) ** 2 - (e.extra + 0.6) ** 2
+
+    best, top = fit.coordinate_search(start, value, names=("skip", "extra", "multi"), steps=(0.4, 0.2))
+    assert (best.skip, best.extra) == pytest.approx((-2.0, -0.6))
+    assert best.multi == start.multi and best.meaning == start.meaning
+    assert top == pytest.approx(0.0, abs=1e-9) and top >= value(start)
+    assert {round(e.multi, 4) for e in seen} >= {round(start.multi + d, 4) for d in (0.4, -0.4, 0.2, -0.2)}
 
 
 def test_summary_mean_score_is_over_the_beads_written(tmp_path):

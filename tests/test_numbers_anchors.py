@@ -244,7 +244,7 @@ def test_anchors_and_length_alone_prefer_the_true_translation(weigh):
     true = costs.bead_score((1, 1), weigh(SYMBOL_ZH, "zh"), weigh(SYMBOL_AR, "ar"), costs.LengthModel())
     wrong = costs.bead_score((1, 1), weigh(SYMBOL_ZH, "zh"), weigh("أستأنف الآن مهامي بصفتي رئيس لمجلس الأمن.", "ar"),
                              costs.LengthModel())
-    assert true > 2 * costs.SKIP > 0 > wrong
+    assert true > -costs.fitted().skipped(2) > 0 > wrong  # by a margin as wide as leaving both out costs
 
 
 def test_arabic_amounts_and_clock_times_give_no_stray_numbers():

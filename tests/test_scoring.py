@@ -39,7 +39,7 @@ def test_band_scorer_matches_bead_score_on_every_cell(context):
                     continue
                 zs, as_ = zu[i - dz:i], au[j - da:j]
                 if not zs or not as_:
-                    expected = -costs.SKIP * (dz + da)
+                    expected = context.evidence.skipped(dz + da)
                 else:
                     shape = (len(chains(zs)), len(chains(as_)))
                     expected = costs.bead_score(shape, context.side("zh", zs), context.side("ar", as_), context.model,
