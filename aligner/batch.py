@@ -28,12 +28,13 @@ from .errors import Mismatch, OutputError, Swapped
 from .guard import first_page_symbol
 from .names import TAG_FORMS, language_tag, split_extension, symbol_from_name
 from .outputs import Output, clashes
-from .pipeline import ReadOptions, WriteOptions, moves_in, read_and_align, suffixes, write_all
+from .pipeline import ReadOptions, WriteOptions, moves_in, read_and_align, refusal, suffixes, write_all
 from .read import InputError, binary_kind, read_any, read_file
 from .records import records
 from .write import atomic_write
 
 DONE = ("ok", "skipped")  # statuses that count as success
+FAILING = ("ambiguous",)  # files left out that fail the batch: a document's files the pairing could not pair
 INTERRUPTED = "interrupted"  # the batch was stopped (SIGTERM, Ctrl-C) before the pair was aligned
 REPORT = "report.json"
 MOVES = "moves.json"  # per pair with --report: OUT_DIR/<id>.moves.json
@@ -459,11 +460,11 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair 
         entry.update(status="ok", beads=s["beads"], written=len(recs), moved=s["moved"], mean_score=s["mean_score"],
                      unaligned={"zh": s["unaligned_zh"], "ar": s["unaligned_ar"]})
     except Mismatch as e:
-        entry.update(status="mismatch", error=str(e))
+        entry.update(status="mismatch", error=refusal(e))
     except Swapped as e:
         entry["error"] = _swapped_row(pair) if pair.origin else str(e)
     except InputError as e:
-        entry["error"] = str(e)
+        entry["error"] = refusal(e)
     except Exception as e:  # noqa: BLE001 -- reported per pair, see the docstring
         entry["error"] = f"{type(e).__name__}: {e}"
     entry["seconds"] = round(time.perf_counter() - start, 2)

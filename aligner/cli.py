@@ -21,7 +21,6 @@ import typer
 
 from . import __version__
 from .align import Progress
-from .errors import Mismatch, Swapped, WrongLanguage
 from .evaluate import evaluate, load_beads
 from .layout import explain as explain_reading
 from .layout import read as read_layout
@@ -35,6 +34,7 @@ from .pipeline import (
     output_targets,
     parse_formats,
     read_and_align,
+    refusal,
     write_all,
 )
 from .read import InputError, read_any, read_file
@@ -91,12 +91,6 @@ def fail(message: str, code: int = 2) -> None:
 
 def _warn(message: str) -> None:
     _stderr().print(f"[yellow]warning:[/] {_escape(message)}", highlight=False, soft_wrap=True)
-
-
-def _input_error(e: InputError) -> None:
-    """Fail with an input error; one a check raised says how to override it."""
-    hint = " (--force aligns them anyway)" if isinstance(e, (Mismatch, WrongLanguage)) and not isinstance(e, Swapped) else ""
-    fail(f"{e}{hint}")
 
 
 def _stdout_may_close(command):
@@ -179,7 +173,7 @@ def align(
         try:
             result, encodings = read_and_align(zh_file, ar_file, reading, progress=progress)
         except InputError as e:
-            _input_error(e)
+            fail(refusal(e))  # a check raised it: the line says how to override it
         recs = writing.kept(records(result.beads))
         warnings = write_all(targets, recs, writing.source(zh_file.name, ar_file.name), progress)
         if report:

@@ -241,6 +241,34 @@ def test_a_truncated_file_is_called_incomplete(tmp_path):
     assert re.search(r"\(\d+ % of the expected length\)", line) and "not the same document" not in line
 
 
+def test_a_partner_cut_short_is_refused_by_align_and_batch_alike(tmp_path):
+    """The Arabic cut to its first 65 % (as `head -c 100000` leaves it) is still within the length ratio;
+    the Chinese pages it lacks find no counterpart, and align and batch refuse it with the same line.
+    --force aligns it in both."""
+    ar = AR_7050.read_text(encoding="utf-8")
+    zh = write(tmp_path / "in" / "S_PV.7050_zh.txt", ZH_7050.read_text(encoding="utf-8"))
+    cut = write(tmp_path / "in" / "S_PV.7050_ar.txt", ar[: len(ar) * 65 // 100])
+    line = one_line_error(run("align", zh, cut, "-o", tmp_path / "out.tsv"), "the Arabic stops early",
+                          "of the Chinese", "has no Arabic counterpart: incomplete?", "(--force aligns them anyway)")
+    assert not (tmp_path / "out.tsv").exists()
+    in_batch = run("batch", tmp_path / "in", "-o", tmp_path / "batch")
+    assert in_batch.exit_code == 1, in_batch.output
+    entry = json.loads((tmp_path / "batch" / "report.json").read_text(encoding="utf-8"))["pairs"][0]
+    assert (entry["status"], entry["error"]) == ("mismatch", line.removeprefix("error: "))
+    assert f"mismatch S_PV.7050: {entry['error']}" in in_batch.stderr.splitlines()
+    assert list((tmp_path / "batch").iterdir()) == [tmp_path / "batch" / "report.json"]
+    forced = run("batch", tmp_path / "in", "-o", tmp_path / "batch", "-q", "--force", "--format", "jsonl")
+    assert forced.exit_code == 0, forced.output
+    assert read_jsonl(tmp_path / "batch" / "S_PV.7050.jsonl")
+
+
+def test_the_library_refuses_a_partner_cut_short_unless_unchecked():
+    zh, ar = ZH_7050.read_text(encoding="utf-8"), AR_7050.read_text(encoding="utf-8")
+    with pytest.raises(aligner.Mismatch, match="the Chinese starts late: the first"):
+        aligner.align(zh[len(zh) // 4:], ar)
+    assert aligner.align(zh[len(zh) // 4:], ar, check=False).beads
+
+
 def test_no_pair_found_lists_each_file_and_why(tmp_path):
     write(tmp_path / "in" / "S_PV.1_zh.txt", ZH)
     write(tmp_path / "in" / "notes.txt", ENGLISH)
