@@ -108,6 +108,9 @@ def test_summary_line_unless_quiet(small, tmp_path):
     assert result.exit_code == 0
     total = len(read_jsonl(small[2])[1])
     assert re.search(rf"\d+ of {total} beads written", result.stderr)
+    quiet = run("convert", small[2], "-o", tmp_path / "quiet.tsv", "--min-score", "0.5", "-q")
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    assert (tmp_path / "quiet.tsv").read_bytes() == (tmp_path / "out.tsv").read_bytes()
 
 
 # --- decisions ---
