@@ -12,7 +12,7 @@ from .background import Background
 from .cache import BoundedCache
 from .cues import Features, Side, Weights, combine, features, side
 from .dp import Tables, band_limits, best_path
-from .guard import check_pair
+from .guard import check_pair, require_complete
 from .layout import Reading, read
 from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn, paragraph_break, same_paragraph, same_sentence
@@ -444,7 +444,7 @@ def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon 
 
     With `check` (the default) the texts first get the command line's checks, and
     bad ones raise aligner.InputError or a subclass (aligner.errors): not a str,
-    blank, in the wrong language or swapped, not the same document.
+    blank, in the wrong language or swapped, not the same document, one cut short.
 
     >>> a = align("主席（以英语发言）：我宣布会议开始。", "الرئيس (تكلم بالإنكليزية): أعلن افتتاح الجلسة.")
     >>> [b.type for b in a.beads]
@@ -453,5 +453,8 @@ def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon 
     if check:
         check_pair(zh_text, ar_text)
     lexicon = lexicon or load()
-    return align_documents(*prepare_pair(zh_text, ar_text, lexicon, fork, progress=progress), lexicon, recover,
-                           progress, evidence)
+    result = align_documents(*prepare_pair(zh_text, ar_text, lexicon, fork, progress=progress), lexicon, recover,
+                             progress, evidence)
+    if check:
+        require_complete(result.beads)  # a file cut short shows only once aligned
+    return result

@@ -28,12 +28,13 @@ from .errors import Mismatch, OutputError, Swapped
 from .guard import first_page_symbol
 from .names import TAG_FORMS, language_tag, split_extension, symbol_from_name
 from .outputs import Output, clashes
-from .pipeline import ReadOptions, WriteOptions, moves_in, read_and_align, suffixes, write_all
+from .pipeline import ReadOptions, WriteOptions, moves_in, read_and_align, refusal, suffixes, write_all
 from .read import InputError, binary_kind, read_any, read_file
 from .records import records
 from .write import atomic_write
 
 DONE = ("ok", "skipped")  # statuses that count as success
+FAILING = ("ambiguous",)  # files left out that fail the batch: a document's files the pairing could not pair
 INTERRUPTED = "interrupted"  # the batch was stopped (SIGTERM, Ctrl-C) before the pair was aligned
 REPORT = "report.json"
 MOVES = "moves.json"  # per pair with --report: OUT_DIR/<id>.moves.json
@@ -189,9 +190,11 @@ def find_pairs(in_dir: Path, exclude: Path | None = None) -> tuple[list[Pair], l
 
     A file's language is the tag in its name, else what its letters say; its
     document is the symbol in its name, else on its first page, else its base
-    name. Files left alone then pair by base name ('notes_zh' with 'notes_ar':
-    the symbol was found on one first page only), and a folder holding just
-    one Chinese and one Arabic text (zh.txt and ar.txt, say) is one pair.
+    name. Files of one document pair by name when it has several of a language
+    ('S_PV.7050_zh' with 'S_PV.7050_ar' and 'S-PV-7050-zh' with 'S-PV-7050-ar':
+    two pairs). Files left alone then pair by base name ('notes_zh' with
+    'notes_ar': the symbol was found on one first page only), and a folder
+    holding just one Chinese and one Arabic text (zh.txt and ar.txt, say) is one pair.
     """
     in_dir = in_dir.resolve()
     paths, unpaired = _walk(in_dir, exclude)
@@ -204,17 +207,22 @@ def find_pairs(in_dir: Path, exclude: Path | None = None) -> tuple[list[Pair], l
             files.append(found)
     pairs, leftover = [], []
     for (folder, key), group in sorted(_group(files, lambda f: f.key).items()):
-        if _is_pair(group):
-            pairs.append(_pair(group, key, folder, in_dir))
-        else:
-            leftover += [(f, _unpaired_reason(key or folder, group)) for f in group["zh"] + group["ar"]]
+        found, left = _document_pairs(group, key, folder, in_dir)
+        pairs += found
+        leftover += left
     taken = {p.id for p in pairs}
-    alone = [f for f, _ in leftover]
-    for (folder, _), group in sorted(_group(alone, lambda f: f.base.casefold()).items()):
-        base = group["zh"][0].base if group["zh"] else ""
-        if _is_pair(group) and (pid := pair_id(symbol_from_name(base) or base, folder)) not in taken:
-            pairs.append(_pair(group, symbol_from_name(base) or base, folder, in_dir))
-            taken.add(pid)
+    for (folder, _), group in sorted(_group([f for f, _ in leftover], lambda f: f.base.casefold()).items()):
+        if not _is_pair(group):
+            continue
+        base = group["zh"][0].base
+        pair = _pair(group, symbol_from_name(base) or base, folder, in_dir)
+        if pair.id in taken:
+            why = ("ambiguous", f"{pair.zh.name} and {pair.ar.name} pair by name, but another pair is named "
+                                f"{pair.id}: pair them with --manifest")
+            leftover = [(f, why if f.path in (pair.zh, pair.ar) else w) for f, w in leftover]
+            continue
+        pairs.append(pair)
+        taken.add(pair.id)
     for (folder, _), group in sorted(_group(files, lambda f: "").items()):
         paired = {p.zh for p in pairs} | {p.ar for p in pairs}
         if _is_pair(group) and not {group["zh"][0].path, group["ar"][0].path} & paired and folder not in taken:
@@ -224,14 +232,32 @@ def find_pairs(in_dir: Path, exclude: Path | None = None) -> tuple[list[Pair], l
     return sorted(pairs, key=lambda p: p.id), sorted(unpaired, key=lambda u: u["file"])
 
 
-def _unpaired_reason(key: str, group: dict[str, list[_Candidate]]) -> tuple[str, str]:
-    """(category, reason) of the files of a document that did not make one pair."""
-    names = {"zh": "Chinese", "ar": "Arabic"}
-    for lang in ("zh", "ar"):
-        if not group[lang]:
-            return "unpaired", f"no {names[lang]} partner for {key}"
-    lang = "zh" if len(group["zh"]) > 1 else "ar"
-    return "ambiguous", f"{len(group[lang])} {names[lang]} files for {key}; pair them with --manifest"
+_LANGUAGE = {"zh": "Chinese", "ar": "Arabic"}
+
+
+def _document_pairs(group: dict[str, list[_Candidate]], key: str, folder: str,
+                    in_dir: Path) -> tuple[list[Pair], list[tuple[_Candidate, tuple[str, str]]]]:
+    """The pairs the files of one document make, and the files left, each with (category, reason).
+
+    One file of each language is a pair, whatever their names. With several of a
+    language, files pair by name (the base name, in any case), and each pair is
+    then named after its files: distinct names are never collapsed into one. A
+    file whose name matches no file of the other language is ambiguous."""
+    if _is_pair(group):
+        return [_pair(group, key, folder, in_dir)], []
+    files = group["zh"] + group["ar"]
+    missing = [lang for lang in ("zh", "ar") if not group[lang]]
+    if missing:
+        return [], [(f, ("unpaired", f"no {_LANGUAGE[missing[0]]} partner for {key or folder}")) for f in files]
+    by_name = [g for g in _group(files, lambda f: f.base.casefold()).values() if _is_pair(g)]
+    pairs = [_pair(g, key if len(by_name) == 1 else g["zh"][0].base or key, folder, in_dir) for g in by_name]
+    counts = " and ".join(f"{len(group[lang])} {_LANGUAGE[lang]}" for lang in ("zh", "ar"))
+    made = " and ".join(f"{p.zh.name} + {p.ar.name}" for p in pairs)
+    reason = (f"{counts} files for {key or folder} ({', '.join(f.path.name for f in files)}); "
+              + (f"{made} pair by name, this one with none" if pairs else "no name says which pairs with which")
+              + ": pair them with --manifest")
+    named = {path for p in pairs for path in (p.zh, p.ar)}
+    return pairs, [(f, ("ambiguous", reason)) for f in files if f.path not in named]
 
 
 def read_manifest(manifest: Path, in_dir: Path) -> list[Pair]:
@@ -338,7 +364,6 @@ def previous_entries(out_dir: Path) -> dict[str, dict]:
 
 
 def _changed_input(pair: Pair, record: dict) -> str | None:
-    names = {"zh": "Chinese", "ar": "Arabic"}
     for lang, path in (("zh", pair.zh), ("ar", pair.ar)):
         was = (record.get("inputs") or {}).get(lang) or {}
         try:
@@ -346,7 +371,7 @@ def _changed_input(pair: Pair, record: dict) -> str | None:
         except OSError:
             same = False
         if not same or (record.get("files") or {}).get(lang) != str(path):
-            return f"the {names[lang]} input {path} changed since the last run"
+            return f"the {_LANGUAGE[lang]} input {path} changed since the last run"
     return None
 
 
@@ -459,11 +484,11 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair 
         entry.update(status="ok", beads=s["beads"], written=len(recs), moved=s["moved"], mean_score=s["mean_score"],
                      unaligned={"zh": s["unaligned_zh"], "ar": s["unaligned_ar"]})
     except Mismatch as e:
-        entry.update(status="mismatch", error=str(e))
+        entry.update(status="mismatch", error=refusal(e))
     except Swapped as e:
         entry["error"] = _swapped_row(pair) if pair.origin else str(e)
     except InputError as e:
-        entry["error"] = str(e)
+        entry["error"] = refusal(e)
     except Exception as e:  # noqa: BLE001 -- reported per pair, see the docstring
         entry["error"] = f"{type(e).__name__}: {e}"
     entry["seconds"] = round(time.perf_counter() - start, 2)
@@ -597,8 +622,9 @@ def run(pairs: list[Pair], out_dir: Path, formats: list[str], workers: int | Non
     return run_local(pairs, out_dir, formats, workers or os.cpu_count() or 1, per_pair)
 
 
-def succeeded(entries: Iterable[dict]) -> bool:
-    return all(e["status"] in DONE for e in entries)
+def succeeded(entries: Iterable[dict], unpaired: Iterable[dict] = ()) -> bool:
+    """Every pair done, and no file left out because the pairing could not tell its partner."""
+    return all(e["status"] in DONE for e in entries) and not any(u["why"] in FAILING for u in unpaired)
 
 
 def write_report(path: Path, entries: list[dict], unpaired: list[dict], excluded: dict | None = None) -> dict:

@@ -21,7 +21,6 @@ import typer
 
 from . import __version__
 from .align import Progress
-from .errors import Mismatch, Swapped, WrongLanguage
 from .evaluate import evaluate, load_beads
 from .layout import explain as explain_reading
 from .layout import read as read_layout
@@ -35,6 +34,7 @@ from .pipeline import (
     output_targets,
     parse_formats,
     read_and_align,
+    refusal,
     write_all,
 )
 from .read import InputError, read_any, read_file
@@ -43,7 +43,8 @@ from .review import read_decisions
 from .segment import segment as segment_reading
 from .write import atomic_write
 
-EXIT_CODES = ("Exit codes: 0 all done; 1 some pairs failed (batch); 2 usage or input error (one line on stderr); "
+EXIT_CODES = ("Exit codes: 0 all done; 1 some pairs failed or files left out as ambiguous (batch); "
+              "2 usage or input error (one line on stderr); "
               "130 interrupted (Ctrl-C), 143 terminated (SIGTERM); 141 standard output closed early.")
 
 app = typer.Typer(
@@ -91,12 +92,6 @@ def fail(message: str, code: int = 2) -> None:
 
 def _warn(message: str) -> None:
     _stderr().print(f"[yellow]warning:[/] {_escape(message)}", highlight=False, soft_wrap=True)
-
-
-def _input_error(e: InputError) -> None:
-    """Fail with an input error; one a check raised says how to override it."""
-    hint = " (--force aligns them anyway)" if isinstance(e, (Mismatch, WrongLanguage)) and not isinstance(e, Swapped) else ""
-    fail(f"{e}{hint}")
 
 
 def _stdout_may_close(command):
@@ -179,7 +174,7 @@ def align(
         try:
             result, encodings = read_and_align(zh_file, ar_file, reading, progress=progress)
         except InputError as e:
-            _input_error(e)
+            fail(refusal(e))  # a check raised it: the line says how to override it
         recs = writing.kept(records(result.beads))
         warnings = write_all(targets, recs, writing.source(zh_file.name, ar_file.name), progress)
         if report:
@@ -355,30 +350,33 @@ def _align_with_progress(results: Iterator[dict], total: int, entries: list[dict
             entries.append(entry)
 
 
-def _print_batch_summary(report: dict, path: Path) -> None:
+def _print_batch_summary(report: dict, path: Path, quiet: bool) -> None:
+    """What the batch did, on stderr. Without -q: the table of statuses, every pair not done,
+    every file left out, the writers' warnings and the report's path. Under -q, on success only
+    the warnings; when the batch failed, what made it fail and the report's path."""
     from . import batch as batching
 
-    table = _table("status", "pairs", "beads", "seconds", title="batch")
-    for status, count in report["counts"].items():
-        done = [e for e in report["pairs"] if e["status"] == status]
-        beads = sum(e["beads"] or 0 for e in done)
-        seconds = sum(e["seconds"] or 0 for e in done)
-        table.add_row(f"[{_STATUS_STYLE[status]}]{status}[/]", str(count), str(beads or ""), f"{seconds:.1f}" if seconds else "")
-    _stderr().print(table)
+    failed = not batching.succeeded(report["pairs"], report["unpaired"])
+    if not quiet:
+        table = _table("status", "pairs", "beads", "seconds", title="batch")
+        for status, count in report["counts"].items():
+            done = [e for e in report["pairs"] if e["status"] == status]
+            beads = sum(e["beads"] or 0 for e in done)
+            seconds = sum(e["seconds"] or 0 for e in done)
+            table.add_row(f"[{_STATUS_STYLE[status]}]{status}[/]", str(count), str(beads or ""), f"{seconds:.1f}" if seconds else "")
+        _stderr().print(table)
+    told = not quiet or failed  # under -q, a successful batch says nothing but its warnings
+    lines = [f"[{_STATUS_STYLE[e['status']]}]{e['status']}[/] {_escape(e['id'])}: {_escape(e['error'])}"
+             for e in report["pairs"] if told and e["status"] not in batching.DONE]
+    lines += [f"[yellow]{u['why']}[/] {_escape(u['file'])}: {_escape(u['reason'])}" for u in report["unpaired"]
+              if not quiet or failed and u["why"] in batching.FAILING]
+    for line in lines:
+        _stderr().print(line, highlight=False, soft_wrap=True)
     for e in report["pairs"]:
-        if e["status"] not in batching.DONE:
-            line = f"[{_STATUS_STYLE[e['status']]}]{e['status']}[/] {_escape(e['id'])}: {_escape(e['error'])}"
-            _stderr().print(line, highlight=False, soft_wrap=True)
-    for u in report["unpaired"]:
-        _stderr().print(f"[yellow]{u['why']}[/] {_escape(u['file'])}: {_escape(u['reason'])}", highlight=False, soft_wrap=True)
-    _stderr().print(f"report: {_escape(str(path))}", highlight=False, soft_wrap=True)
-
-
-def _batch_line(report: dict, path: Path) -> str:
-    """The whole batch in one line (under -q): pairs by status, files left out, where the report is."""
-    counts = ", ".join(f"{n} {status}" for status, n in report["counts"].items()) or "no pair"
-    left = f"; {len(report['unpaired'])} files not aligned" if report["unpaired"] else ""
-    return f"batch: {counts}{left}; report {path}"
+        for warning in e["warnings"] if e["status"] == "ok" else ():  # about the output written now: shown under -q too
+            _warn(f"{e['id']}: {warning}")
+    if told:
+        _stderr().print(f"report: {_escape(str(path))}", highlight=False, soft_wrap=True)
 
 
 def _no_pair(in_dir: Path, unpaired: list[dict]) -> str:
@@ -435,7 +433,7 @@ def batch(
         pairs, unpaired = batching.collect_pairs(in_dir, manifest, exclude=out_dir)
     except InputError as e:
         fail(str(e))
-    if excluded and excluded["files"]:
+    if excluded and excluded["files"] and not quiet:
         _stderr().print(f"note: {_escape(excluded['folder'])} is inside {_escape(str(in_dir))}: its "
                         f"{excluded['files']} files are outputs and never read as inputs", highlight=False, soft_wrap=True)
     if not pairs:
@@ -471,11 +469,8 @@ def batch(
                         highlight=False, soft_wrap=True)
         raise typer.Exit(128 + stop.signum) from None
     summary = _write_report(path, entries, unpaired, excluded)
-    if quiet:
-        typer.echo(_batch_line(summary, path), err=True)
-    else:
-        _print_batch_summary(summary, path)
-    raise typer.Exit(0 if batching.succeeded(entries) else 1)
+    _print_batch_summary(summary, path, quiet)
+    raise typer.Exit(0 if batching.succeeded(entries, unpaired) else 1)
 
 
 def _write_report(path: Path, entries: list[dict], unpaired: list[dict], excluded: Optional[dict]) -> dict:

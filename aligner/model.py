@@ -159,8 +159,8 @@ class Alignment:
 @dataclass(frozen=True)
 class SourceInfo:
     """Where an alignment came from and how its outputs name the languages: the
-    two file names, the document symbol and the TMX language codes. The JSONL
-    carries it on its first line, so `aligner convert` writes what `align` would."""
+    two file names, the document symbol and the TMX language codes. Every line of the
+    JSONL carries it, so `aligner convert` writes what `align` would."""
 
     zh_file: str = ""
     ar_file: str = ""

@@ -24,7 +24,8 @@ READ, WRITE = ReadOptions(), WriteOptions()  # the defaults
 
 Quiet = Annotated[bool, typer.Option(
     "-q", "--quiet",
-    help="No progress display and no summary table on stderr (batch: one summary line); warnings about the output still shown.")]
+    help="Nothing on stderr when all goes well: no progress, no summary; warnings about the output and errors "
+         "are still shown (batch: what failed, and the report's path).")]
 Format = Annotated[Optional[str], typer.Option(
     "--format", "-f",
     help=f"{', '.join(FORMATS)}, or several comma-separated (align: default from the -o extension; batch: tsv).")]

@@ -14,7 +14,8 @@ from functools import partial
 from pathlib import Path
 
 from .align import Progress, align_documents, prepare_pair
-from .guard import require_same_document
+from .errors import Mismatch, Swapped, WrongLanguage
+from .guard import require_complete, require_same_document
 from .lexicon import load as load_lexicon
 from .model import Alignment, SourceInfo
 from .names import language_tag, split_extension
@@ -133,8 +134,8 @@ def output_targets(output: str, kinds: list[str] | None, source: Path) -> list[t
 def read_and_align(zh_path: str | Path, ar_path: str | Path, options: ReadOptions, *, fork: bool = True,
                    progress: Progress | None = None) -> tuple[Alignment, dict[str, str]]:
     """Read both files, check they are one document (while the Arabic is prepared, when
-    forked), align: (alignment, encodings read by language). Raises InputError (errors.Mismatch
-    for a pair the same-document check refuses)."""
+    forked), align, check that neither file stops short of its partner: (alignment, encodings
+    read by language). Raises InputError (errors.Mismatch for a pair the checks refuse)."""
     tell = progress or (lambda stage, done, total: None)
     tell("reading", 0, 1)
     (zh_text, zh_enc), (ar_text, ar_enc) = read_pair(zh_path, ar_path, options.encoding_zh, options.encoding_ar,
@@ -147,7 +148,17 @@ def read_and_align(zh_path: str | Path, ar_path: str | Path, options: ReadOption
 
     lexicon = load_lexicon()
     docs = prepare_pair(zh_text, ar_text, lexicon, fork, meanwhile=check, progress=progress)
-    return align_documents(*docs, lexicon, options.recover, progress=progress), {"zh": zh_enc, "ar": ar_enc}
+    result = align_documents(*docs, lexicon, options.recover, progress=progress)
+    if not options.force:
+        require_complete(result.beads, zh_path, ar_path)
+    return result, {"zh": zh_enc, "ar": ar_enc}
+
+
+def refusal(e: InputError) -> str:
+    """An input error's one line as `align` and every `batch` pair show it: a check that
+    --force overrides (not the same document, one cut short, a file not all in its language) says so."""
+    overridable = isinstance(e, (Mismatch, WrongLanguage)) and not isinstance(e, Swapped)
+    return f"{e} (--force aligns them anyway)" if overridable else str(e)
 
 
 def moves_in(written: list[dict], result: Alignment) -> list[dict]:

@@ -3,9 +3,13 @@
 A record is what the JSONL holds for one bead. Its `id` is the bead's position
 in the whole alignment (the number `--report` calls "bead"): it stays the same
 when beads are filtered out or the alignment is converted, so a reviewer's
-decisions name the same beads in every file. The JSONL's first line is the
-alignment's metadata (SourceInfo); it has no "zh" or "ar" field, so a reader
-that wants only bead texts passes over it.
+decisions name the same beads in every file.
+
+Every line of the JSONL is a bead with the same keys, so that pandas, a dataset
+loader or `jq` read it as one table: the run's metadata (SourceInfo: the input
+files, the document, the TMX languages), which `aligner convert` needs, is
+repeated in each line (RUN_FIELDS) rather than put on a line of its own. Files
+of earlier versions open with such a line (META_KEY); they are still read.
 """
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ from pathlib import Path
 from .model import Bead, SourceInfo
 from .read import InputError, read_utf8
 
-FIELDS = ("id", "zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar", "zh_lines", "ar_lines")
-META_KEY = "aligner"  # the metadata line's marker: the version of the aligner that wrote it
+FIELDS = ("id", "zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar", "zh_lines", "ar_lines", "moved")
+RUN_FIELDS = tuple(f.name for f in fields(SourceInfo))  # after the bead's own fields on every JSONL line
+META_KEY = "aligner"  # the marker of the metadata line that opened the JSONL of earlier versions
 
 
 def bead_record(b: Bead, bead_id: int) -> dict:
@@ -34,9 +39,8 @@ def bead_record(b: Bead, bead_id: int) -> dict:
         "speaker_ar": b.speaker_ar,
         "zh_lines": b.zh_lines,
         "ar_lines": b.ar_lines,
+        "moved": b.moved,
     }
-    if b.moved:
-        rec["moved"] = True
     return rec
 
 
@@ -50,22 +54,18 @@ def two_sided(rec: dict) -> bool:
     return bool(rec["zh"] and rec["ar"])
 
 
-def meta_record(info: SourceInfo) -> dict:
-    from . import __version__
-
-    return {META_KEY: __version__, **asdict(info)}
+def jsonl_line(rec: dict, info: SourceInfo) -> dict:
+    """What the JSONL holds for a bead: its record, then the run's metadata (the same on every line)."""
+    return {**rec, **asdict(info)}
 
 
 def is_meta(obj: object) -> bool:
-    """Whether a parsed JSONL line is the metadata line rather than a bead."""
+    """Whether a parsed JSONL line is the metadata line of an earlier version rather than a bead."""
     return isinstance(obj, dict) and META_KEY in obj and "zh" not in obj
 
 
-_INFO_FIELDS = [f.name for f in fields(SourceInfo)]
-
-
 def _info(obj: dict, where: str) -> SourceInfo:
-    values = {k: obj[k] for k in _INFO_FIELDS if k in obj}
+    values = {k: obj[k] for k in RUN_FIELDS if k in obj}
     bad = [k for k, v in values.items() if not isinstance(v, str)]
     if bad:
         raise InputError(f"{where}: metadata field {bad[0]!r} must be text")
@@ -79,10 +79,11 @@ def _is_int(v: object) -> bool:
 
 
 def _checked(obj: object, where: str) -> dict:
-    """A record as `bead_record` makes it (same field order), or InputError naming what is wrong."""
+    """A record as `bead_record` makes it (same field order), or InputError naming what is wrong.
+    `moved` may be missing: earlier versions wrote it only when true."""
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object")
-    missing = [k for k in FIELDS if k not in obj]
+    missing = [k for k in FIELDS if k not in obj and k != "moved"]
     if missing:
         raise InputError(f"{where}: no {missing[0]!r} field (write the JSONL with `aligner align`)")
     checks = {
@@ -96,23 +97,30 @@ def _checked(obj: object, where: str) -> dict:
         "speaker_ar": isinstance(obj["speaker_ar"], str),
         "zh_lines": isinstance(obj["zh_lines"], list) and all(_is_int(n) for n in obj["zh_lines"]),
         "ar_lines": isinstance(obj["ar_lines"], list) and all(_is_int(n) for n in obj["ar_lines"]),
-        "moved": obj.get("moved", True) is True,
+        "moved": isinstance(obj.get("moved", False), bool),
     }
     bad = [k for k, ok in checks.items() if not ok]
     if bad:
         raise InputError(f"{where}: field {bad[0]!r} has a wrong value")
-    rec = {k: obj[k] for k in FIELDS}
+    rec = {k: obj.get(k, False) for k in FIELDS}
     rec["score"] = float(rec["score"])
-    if obj.get("moved"):
-        rec["moved"] = True
     return rec
 
 
+def _same_run(info: SourceInfo, first: int, line_info: SourceInfo, where: str) -> None:
+    """Refuse a line whose metadata differs from the first bead's: two alignments in one file."""
+    if line_info != info:
+        field = next(k for k in RUN_FIELDS if getattr(line_info, k) != getattr(info, k))
+        raise InputError(f"{where}: a bead of another alignment ({field} {getattr(line_info, field)!r}, "
+                         f"{getattr(info, field)!r} on line {first}); convert one alignment at a time")
+
+
 def read_jsonl(path: str | Path) -> tuple[SourceInfo, list[dict]]:
-    """The metadata and the bead records of a JSONL alignment written by `align`."""
+    """The metadata and the bead records of a JSONL alignment written by `align`: the metadata
+    from the beads' run fields, or from the first line of a file of an earlier version."""
     p = Path(path)
     text = read_utf8(p)
-    info, recs, ids = None, [], set()
+    info, first, recs, ids = None, 0, [], set()
     for n, line in enumerate(text.split("\n"), 1):  # not splitlines(): text may hold U+2028
         if not line.strip():
             continue
@@ -124,9 +132,14 @@ def read_jsonl(path: str | Path) -> tuple[SourceInfo, list[dict]]:
         if is_meta(obj):
             if info is not None or recs:
                 raise InputError(f"{where}: metadata must be the first line, and only once")
-            info = _info(obj, where)
+            info, first = _info(obj, where), n
             continue
         rec = _checked(obj, where)
+        if any(k in obj for k in RUN_FIELDS):
+            line_info = _info(obj, where)
+            if info is None:
+                info, first = line_info, n
+            _same_run(info, first, line_info, where)
         if rec["id"] in ids:
             raise InputError(f"{where}: bead id {rec['id']} appears twice")
         ids.add(rec["id"])

@@ -19,7 +19,7 @@ from typing import TextIO
 
 from .model import SourceInfo
 from .outputs import is_stream
-from .records import meta_record, two_sided
+from .records import jsonl_line, two_sided
 from .review import write_html
 from .tmx import write_tmx
 
@@ -51,10 +51,12 @@ _JSONL_ESCAPES = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029"
 
 
 def write_jsonl(recs: Iterable[dict], out: TextIO, info: SourceInfo | None = None) -> None:
-    """The metadata line, then a record per bead: everything `aligner convert` needs.
-    One JSON object per line, for any line-based reader."""
-    for obj in [meta_record(info or SourceInfo()), *recs]:
-        out.write(json.dumps(obj, ensure_ascii=False).translate(_JSONL_ESCAPES) + "\n")
+    """A line per bead, each with the same keys (one table for pandas, a dataset loader or jq):
+    the bead's record, then the run's metadata, which `aligner convert` needs. One JSON
+    object per line, for any line-based reader."""
+    info = info or SourceInfo()
+    for rec in recs:
+        out.write(json.dumps(jsonl_line(rec, info), ensure_ascii=False).translate(_JSONL_ESCAPES) + "\n")
 
 
 # Everything Python's str.splitlines() (and so many corpus tools) treats as a line end, plus tabs.

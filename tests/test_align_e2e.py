@@ -25,7 +25,9 @@ from aligner.write import write_jsonl, write_tsv
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 ZH_PATH, AR_PATH = SAMPLES / "S_PV.7050_zh.txt", SAMPLES / "S_PV.7050_ar.txt"
-JSONL_FIELDS = ["id", "zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar", "zh_lines", "ar_lines"]
+JSONL_FIELDS = ["id", "zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar", "zh_lines", "ar_lines", "moved"]
+# the run's metadata, on every line after the bead's own fields
+RUN = {"zh_file": ZH_PATH.name, "ar_file": AR_PATH.name, "document": "", "zh_lang": "zh-CN", "ar_lang": "ar", "src": "zh"}
 TSV_COLUMNS = ["zh", "ar", "score", "type", "turn", "speaker_zh", "speaker_ar"]
 needs_eval = pytest.mark.skipif(not EVAL_DIR.exists(), reason=f"shared evaluation data absent: {EVAL_DIR}")
 
@@ -49,10 +51,10 @@ def cli_outputs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def records(cli_outputs):
-    meta, *beads = [json.loads(line) for line in cli_outputs["jsonl"].read_text(encoding="utf-8").splitlines()]
-    assert meta == {"aligner": aligner.__version__, "zh_file": ZH_PATH.name, "ar_file": AR_PATH.name, "document": "",
-                    "zh_lang": "zh-CN", "ar_lang": "ar", "src": "zh"}
-    return beads
+    lines = [json.loads(line) for line in cli_outputs["jsonl"].read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        assert list(line)[len(JSONL_FIELDS):] == list(RUN) and {k: line[k] for k in RUN} == RUN
+    return [{k: line[k] for k in JSONL_FIELDS} for line in lines]
 
 
 def score(pred_flag: str, pred: Path, ar_src: Path = AR_PATH) -> dict:
@@ -105,10 +107,10 @@ def test_jsonl_fields(records, sample_alignment, cli_outputs):
     assert read_jsonl(cli_outputs["jsonl"]) == (SourceInfo(ZH_PATH.name, AR_PATH.name), records)
     for rec in records:
         keys = list(rec)
-        assert keys[: len(JSONL_FIELDS)] == JSONL_FIELDS
-        assert keys[len(JSONL_FIELDS):] in ([], ["moved"])
-        if "moved" in rec:
-            assert rec["moved"] is True and rec["zh"] and rec["ar"]
+        assert keys == JSONL_FIELDS
+        assert isinstance(rec["moved"], bool)
+        if rec["moved"]:
+            assert rec["zh"] and rec["ar"]
         assert isinstance(rec["score"], float) and 0.0 <= rec["score"] <= 1.0
         n_zh, n_ar = map(int, rec["type"].split("-"))
         assert (n_zh == 0) == (rec["zh"] == "") == (rec["zh_lines"] == [])
@@ -273,7 +275,7 @@ def test_output_to_stdout(small_pair, tmp_path, monkeypatch):
     tsv = run_cli("align", str(zf), str(af), "-o", "-", "-q")
     assert tsv.exit_code == 0
     assert tsv.stdout.split("\n")[0] == "\t".join(TSV_COLUMNS)
-    assert len(tsv.stdout.rstrip("\n").split("\n")) == len(result.stdout.splitlines())  # a header row, a metadata line
+    assert len(tsv.stdout.rstrip("\n").split("\n")) == len(result.stdout.splitlines()) + 1  # the TSV's header row
     assert not (tmp_path / "-").exists()  # '-' is standard output, not a file
 
 

@@ -110,9 +110,36 @@ def test_unpaired_files_say_why(tmp_path):
     assert [(p.id, p.zh.name, p.ar.name) for p in pairs] == [("S_PV.1", "S_PV.1_zh.txt", "S_PV.1_ar.txt")]  # same base name
     reasons = {Path(u["file"]).name: u["reason"] for u in unpaired}
     assert set(reasons) == {"S-PV-1-zh.txt", "S_PV.2_ar.txt", "README.md"}
-    assert "2 Chinese files for S/PV.1" in reasons["S-PV-1-zh.txt"] and "--manifest" in reasons["S-PV-1-zh.txt"]
+    assert reasons["S-PV-1-zh.txt"] == ("2 Chinese and 1 Arabic files for S/PV.1 (S-PV-1-zh.txt, S_PV.1_zh.txt, "
+                                        "S_PV.1_ar.txt); S_PV.1_zh.txt + S_PV.1_ar.txt pair by name, this one with none: "
+                                        "pair them with --manifest")
     assert reasons["S_PV.2_ar.txt"] == "no Chinese partner for S/PV.2"
     assert "no language tag" in reasons["README.md"]
+    whys = {Path(u["file"]).name: u["why"] for u in unpaired}
+    assert whys["S-PV-1-zh.txt"] == "ambiguous" and whys["S_PV.2_ar.txt"] == "unpaired"
+
+
+def test_names_that_differ_in_separators_are_two_pairs(tmp_path):
+    """S_PV.1 and S-PV-1 say the same symbol, but they are two files each: two pairs, each under its own name."""
+    for name, text in (("S_PV.1_zh.txt", ZH_SMALL), ("S_PV.1_ar.txt", AR_SMALL), ("S-PV-1-zh.txt", ZH_SMALL),
+                       ("S-PV-1-ar.txt", AR_SMALL)):
+        write(tmp_path / name, text)
+    pairs, unpaired = batching.find_pairs(tmp_path)
+    assert [(p.id, p.zh.name, p.ar.name, p.document) for p in pairs] == [
+        ("S-PV-1", "S-PV-1-zh.txt", "S-PV-1-ar.txt", "S/PV.1"), ("S_PV.1", "S_PV.1_zh.txt", "S_PV.1_ar.txt", "S/PV.1")]
+    assert unpaired == []
+
+
+def test_files_no_name_pairs_are_each_left_out_as_ambiguous(tmp_path):
+    """Two files of each language for one symbol, no name in common: which goes with which cannot be told."""
+    for name, text in (("S_PV.1_zh.txt", ZH_SMALL), ("S_PV.1_ar.txt", AR_SMALL), ("minutes_zh.txt", "S/PV.1\n" + ZH_SMALL),
+                       ("record_ar.txt", "S/PV.1\n" + AR_SMALL)):
+        write(tmp_path / name, text)
+    pairs, unpaired = batching.find_pairs(tmp_path)
+    assert [(p.id, p.zh.name, p.ar.name) for p in pairs] == [("S_PV.1", "S_PV.1_zh.txt", "S_PV.1_ar.txt")]
+    assert [(Path(u["file"]).name, u["why"]) for u in unpaired] == [("minutes_zh.txt", "ambiguous"), ("record_ar.txt", "ambiguous")]
+    assert all("2 Chinese and 2 Arabic files for S/PV.1" in u["reason"] for u in unpaired)
+    assert not batching.succeeded([{"status": "ok"}], unpaired) and batching.succeeded([{"status": "ok"}], [])
 
 
 def test_output_folder_inside_the_input_is_not_paired(tmp_path):

@@ -105,7 +105,7 @@ def test_batch_applies_every_option_as_align_does(tmp_path):
     result = run("batch", tmp_path / "in", "-o", tmp_path / "out", "-q", "--format", "tsv,tmx,moses", "--report",
                  *options, "--jobs", "1")
     assert result.exit_code == 0, result.output
-    assert result.stderr.strip().splitlines() == [f"batch: 1 ok; report {(tmp_path / 'out' / 'report.json').resolve()}"]
+    assert result.stderr == ""
     alone = run("align", tmp_path / "in" / "S_PV.1_zh.txt", tmp_path / "in" / "S_PV.1_ar.txt", "-o", tmp_path / "one",
                 "--format", "tsv,tmx,moses", "--report", tmp_path / "one.moves.json", "--document", "S/PV.1", "-q", *options)
     assert alone.exit_code == 0, alone.output
@@ -241,6 +241,34 @@ def test_a_truncated_file_is_called_incomplete(tmp_path):
     assert re.search(r"\(\d+ % of the expected length\)", line) and "not the same document" not in line
 
 
+def test_a_partner_cut_short_is_refused_by_align_and_batch_alike(tmp_path):
+    """The Arabic cut to its first 65 % (as `head -c 100000` leaves it) is still within the length ratio;
+    the Chinese pages it lacks find no counterpart, and align and batch refuse it with the same line.
+    --force aligns it in both; a clean batch under -q then says nothing."""
+    ar = AR_7050.read_text(encoding="utf-8")
+    zh = write(tmp_path / "in" / "S_PV.7050_zh.txt", ZH_7050.read_text(encoding="utf-8"))
+    cut = write(tmp_path / "in" / "S_PV.7050_ar.txt", ar[: len(ar) * 65 // 100])
+    line = one_line_error(run("align", zh, cut, "-o", tmp_path / "out.tsv"), "the Arabic stops early",
+                          "of the Chinese", "has no Arabic counterpart: incomplete?", "(--force aligns them anyway)")
+    assert not (tmp_path / "out.tsv").exists()
+    in_batch = run("batch", tmp_path / "in", "-o", tmp_path / "batch", "-q")
+    assert in_batch.exit_code == 1, in_batch.output
+    entry = json.loads((tmp_path / "batch" / "report.json").read_text(encoding="utf-8"))["pairs"][0]
+    assert (entry["status"], entry["error"]) == ("mismatch", line.removeprefix("error: "))
+    assert in_batch.stderr.splitlines()[0] == f"mismatch S_PV.7050: {entry['error']}"  # shown under -q: the batch failed
+    assert list((tmp_path / "batch").iterdir()) == [tmp_path / "batch" / "report.json"]
+    forced = run("batch", tmp_path / "in", "-o", tmp_path / "batch", "-q", "--force", "--format", "jsonl")
+    assert forced.exit_code == 0 and forced.stderr == "", forced.output
+    assert read_jsonl(tmp_path / "batch" / "S_PV.7050.jsonl")
+
+
+def test_the_library_refuses_a_partner_cut_short_unless_unchecked():
+    zh, ar = ZH_7050.read_text(encoding="utf-8"), AR_7050.read_text(encoding="utf-8")
+    with pytest.raises(aligner.Mismatch, match="the Chinese starts late: the first"):
+        aligner.align(zh[len(zh) // 4:], ar)
+    assert aligner.align(zh[len(zh) // 4:], ar, check=False).beads
+
+
 def test_no_pair_found_lists_each_file_and_why(tmp_path):
     write(tmp_path / "in" / "S_PV.1_zh.txt", ZH)
     write(tmp_path / "in" / "notes.txt", ENGLISH)
@@ -267,10 +295,30 @@ def test_batch_of_a_file_or_into_a_file_says_what_to_give(pair, tmp_path):
     one_line_error(run("batch", tmp_path, "-o", afile), "afile: is a file, not a folder")
 
 
-def test_batch_summary_is_one_line_under_q(pair, tmp_path):
+def test_batch_says_nothing_under_q_when_all_goes_well(pair, tmp_path):
+    """-q is quiet as cp or rsync -q are: a clean run prints nothing, on stdout or stderr."""
     result = run("batch", pair[0].parent, "-o", tmp_path / "out", "-q")
     assert result.exit_code == 0, result.output
-    assert result.stderr.strip().splitlines() == [f"batch: 1 ok; report {(tmp_path / 'out' / 'report.json').resolve()}"]
+    assert result.stdout == "" and result.stderr == ""
+    assert json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["counts"] == {"ok": 1}
+    again = run("batch", pair[0].parent, "-o", tmp_path / "out", "-q")  # every pair skipped: done, so still silent
+    assert again.exit_code == 0 and again.stdout == "" and again.stderr == ""
+
+
+def test_batch_shows_the_warnings_about_its_outputs_under_q_too(pair, tmp_path, monkeypatch):
+    """As align does: the warnings about a file written (a TMX segment too long for CAT tools) are shown
+    with -q or without; the pairs run in this process so that the lowered limit applies to them."""
+    monkeypatch.setattr(tmx, "MAX_SEGMENT_CHARS", 5)
+    monkeypatch.setattr(batching, "run", lambda pairs, out_dir, formats, jobs, dask, per_pair: (
+        batching.align_pair(p, out_dir, formats, per_pair) for p in pairs))
+    for options in ([], ["-q"]):
+        result = run("batch", pair[0].parent, "-o", tmp_path / "out", "--format", "tmx", "--redo", *options)
+        assert result.exit_code == 0, result.output
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+        assert warnings and all(w.startswith("warning: S_PV.1: translation unit ") for w in warnings)
+        assert all("more than the 5" in w for w in warnings)
+        if options:
+            assert result.stderr.splitlines() == warnings
 
 
 # --- 4. overrides for the checks ------------------------------------------------------------

@@ -20,7 +20,7 @@ from aligner.evaluate import load_beads
 from aligner.model import Bead, Segment, SourceInfo
 from aligner.pipeline import WriteOptions
 from aligner.read import InputError
-from aligner.records import read_jsonl, records
+from aligner.records import FIELDS, RUN_FIELDS, read_jsonl, records
 from aligner.review import line_ranges, moved_origins, summary, write_html
 from aligner.write import write_jsonl
 
@@ -108,6 +108,9 @@ def test_summary_line_unless_quiet(small, tmp_path):
     assert result.exit_code == 0
     total = len(read_jsonl(small[2])[1])
     assert re.search(rf"\d+ of {total} beads written", result.stderr)
+    quiet = run("convert", small[2], "-o", tmp_path / "quiet.tsv", "--min-score", "0.5", "-q")
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    assert (tmp_path / "quiet.tsv").read_bytes() == (tmp_path / "out.tsv").read_bytes()
 
 
 # --- decisions ---
@@ -146,6 +149,8 @@ def test_bad_decisions_are_refused(small, tmp_path, content, words):
     ("{not json\n", [":1:", "not JSON"]),
     ('{"zh": "甲。", "ar": "أ."}\n', [":1:", "'id'"]),  # a JSONL of an older version, or a gold file
     ('{"aligner": "0.1.0"}\n{"id": 0, "zh": 1}\n', [":2:"]),
+    ('{"id": 0, "zh": "甲。", "ar": "أ.", "score": 1, "type": "1-1", "turn": 0, "speaker_zh": "", "speaker_ar": "", '
+     '"zh_lines": [1], "ar_lines": [1], "moved": "no"}\n', [":1:", "'moved'"]),
 ])
 def test_bad_alignments_are_refused(tmp_path, content, words):
     (tmp_path / "in.jsonl").write_text(content, encoding="utf-8")
@@ -155,7 +160,7 @@ def test_bad_alignments_are_refused(tmp_path, content, words):
 
 def test_a_repeated_bead_id_is_refused(small, tmp_path):
     lines = small[2].read_text(encoding="utf-8").splitlines()
-    (tmp_path / "twice.jsonl").write_text("\n".join(lines + lines[1:2]) + "\n", encoding="utf-8")
+    (tmp_path / "twice.jsonl").write_text("\n".join(lines + lines[:1]) + "\n", encoding="utf-8")
     refused(run("convert", tmp_path / "twice.jsonl", "-o", tmp_path / "out.tsv"), "bead id 0 appears twice")
 
 
@@ -173,9 +178,71 @@ def test_an_input_is_never_overwritten(small, tmp_path):
     assert not (tmp_path / "d.tsv").exists()
 
 
-def test_the_scorer_reads_past_the_metadata_line(small):
+def test_the_scorer_reads_the_beads(small, tmp_path):
     pairs = load_beads(small[2])
     assert pairs == [(r["zh"], r["ar"]) for r in read_jsonl(small[2])[1]]
+    assert load_beads(_as_earlier_version(small[2], tmp_path / "old.jsonl")) == pairs
+
+
+# --- JSONL: one table, and the files of earlier versions ---
+
+def _as_earlier_version(jsonl: Path, to: Path) -> Path:
+    """The JSONL as earlier versions wrote it: a metadata line first, then the beads without the
+    run's fields, `moved` only when true."""
+    lines = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    meta = {"aligner": "0.1.0", **{k: lines[0][k] for k in RUN_FIELDS}}
+    beads = [{k: v for k, v in line.items() if k not in RUN_FIELDS and (k != "moved" or v)} for line in lines]
+    to.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in [meta, *beads]), encoding="utf-8")
+    return to
+
+
+def test_every_line_is_a_bead_with_the_same_keys(sample_jsonl):
+    lines = [json.loads(line) for line in sample_jsonl.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(read_jsonl(sample_jsonl)[1]) > 500
+    assert {tuple(line) for line in lines} == {FIELDS + RUN_FIELDS}
+    assert {line["document"] for line in lines} == {"S/PV.7050"} and {line["src"] for line in lines} == {"ar"}
+    assert {line["zh_file"] for line in lines} == {ZH_PATH.name} and any(line["moved"] for line in lines)
+
+
+def test_pandas_reads_one_row_per_bead(sample_jsonl):
+    pandas = pytest.importorskip("pandas")
+    table = pandas.read_json(sample_jsonl, lines=True)
+    recs = read_jsonl(sample_jsonl)[1]
+    assert list(table.columns) == list(FIELDS + RUN_FIELDS)
+    assert table["id"].tolist() == [r["id"] for r in recs] and table["zh"].tolist() == [r["zh"] for r in recs]
+    assert table["moved"].dtype == bool and not table.isna().any().any()
+
+
+def test_the_datasets_json_loader_reads_one_row_per_bead(sample_jsonl, tmp_path, monkeypatch):
+    datasets = pytest.importorskip("datasets", reason="the datasets package is not installed")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    rows = datasets.load_dataset("json", data_files=str(sample_jsonl), split="train", cache_dir=str(tmp_path))
+    recs = read_jsonl(sample_jsonl)[1]
+    assert rows.column_names == list(FIELDS + RUN_FIELDS) and len(rows) == len(recs)
+    assert rows["ar"] == [r["ar"] for r in recs] and rows["ar_lines"] == [r["ar_lines"] for r in recs]
+
+
+@pytest.mark.parametrize("kind, output, files", [("tsv", "out.tsv", ["out.tsv"]), ("tmx", "out.tmx", ["out.tmx"]),
+                                                  ("moses", "out", ["out.zh", "out.ar"]), ("jsonl", "out.jsonl", ["out.jsonl"])])
+def test_a_jsonl_of_an_earlier_version_converts_as_before(sample_jsonl, tmp_path, kind, output, files):
+    """Its metadata line is read (then the beads): the same files as from today's JSONL."""
+    old = _as_earlier_version(sample_jsonl, tmp_path / "old.jsonl")
+    assert old.read_text(encoding="utf-8").startswith('{"aligner": ')
+    for name, source in (("new", sample_jsonl), ("old", old)):
+        (tmp_path / name).mkdir()
+        ok("convert", source, "-o", tmp_path / name / output, "--format", kind, "-q")
+    for name in files:
+        assert (tmp_path / "old" / name).read_bytes() == (tmp_path / "new" / name).read_bytes()
+    if kind == "jsonl":  # written again in today's form
+        assert (tmp_path / "old" / "out.jsonl").read_bytes() == sample_jsonl.read_bytes()
+
+
+def test_two_alignments_in_one_file_are_refused(sample_jsonl, small, tmp_path):
+    both = tmp_path / "both.jsonl"
+    both.write_bytes(small[2].read_bytes() + sample_jsonl.read_bytes())
+    n = len(small[2].read_text(encoding="utf-8").splitlines()) + 1
+    refused(run("convert", both, "-o", tmp_path / "out.tsv"), f"both.jsonl:{n}:", "another alignment",
+            "one alignment at a time")
 
 
 # --- records through JSONL, and the page (no browser) ---
@@ -202,13 +269,18 @@ INFO = st.builds(SourceInfo, TEXT, TEXT, TEXT, TEXT, TEXT, st.sampled_from(["zh"
 @settings(max_examples=60, deadline=None)
 @given(beads=bead_lists(), info=INFO, min_score=st.none() | st.floats(0, 1), drop=st.booleans())
 def test_records_survive_the_jsonl(tmp_path_factory, beads, info, min_score, drop):
-    """Whatever the text (tabs, line separators, quotes, markup), the JSONL gives back the records and the metadata."""
+    """Whatever the text (tabs, line separators, quotes, markup), the JSONL gives back the records and the metadata,
+    every line a bead."""
     recs = WriteOptions(min_score=min_score, drop_unaligned=drop).kept(records(beads))
     out = io.StringIO()
     write_jsonl(recs, out, info)
+    if not recs:  # no line, as no bead: there is nothing to convert
+        assert out.getvalue() == ""
+        return
     path = tmp_path_factory.mktemp("rt") / "a.jsonl"
     path.write_text(out.getvalue(), encoding="utf-8", newline="\n")
     assert read_jsonl(path) == (info, recs)
+    assert [json.loads(line)["id"] for line in out.getvalue().split("\n")[:-1]] == [r["id"] for r in recs]
 
 
 @settings(max_examples=60, deadline=None)

@@ -37,10 +37,8 @@ def run(*args):
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    """The bead records of a JSONL alignment (the first line is its metadata)."""
-    meta, *beads = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    assert "aligner" in meta and "zh" not in meta
-    return beads
+    """The bead records of a JSONL alignment (every line a bead)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def lines(path: Path) -> list[str]:

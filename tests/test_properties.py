@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from layouts import AR_WIDTHS, LAYOUTS, ZH_WIDTHS, layout
 
@@ -201,6 +201,55 @@ def test_a_quiet_alignment_imports_nothing_heavy(tmp_path):
     assert done.stdout.strip() == "[]"
     assert any("议程通过" in line and "أقر جدول الأعمال" in line
                for line in (tmp_path / "out.tsv").read_text(encoding="utf-8").splitlines())
+
+
+# --- the incomplete-partner check (guard.unmatched_end) ------------------------------------------
+
+def _beads(sizes: list[tuple[int, int]]) -> list:
+    """Beads in file order whose sides have these numbers of letters (0: the side is empty)."""
+    from aligner.model import Bead, Segment
+
+    beads, count = [], {"zh": 0, "ar": 0}
+
+    def side(lang: str, letters: int) -> list:
+        if not letters:
+            return []
+        count[lang] += 1
+        return [Segment(("字" if lang == "zh" else "ب") * letters, (count[lang],), index=count[lang])]
+
+    for zh, ar in sizes:
+        beads.append(Bead(side("zh", zh), side("ar", ar), 0.9, 0))
+    return beads
+
+
+_SIDES = st.lists(st.tuples(st.integers(1, 400), st.integers(1, 900)), min_size=1, max_size=60)
+
+
+@PROFILE
+@given(two_sided=_SIDES)
+def test_a_pair_whose_every_bead_has_both_sides_is_never_called_incomplete(two_sided):
+    from aligner.guard import unmatched_end
+
+    assert unmatched_end(_beads(two_sided)) is None
+
+
+@PROFILE
+@given(two_sided=_SIDES, tail=st.lists(st.integers(50, 400), min_size=1, max_size=30), at_end=st.booleans())
+def test_a_chinese_end_or_start_without_arabic_says_the_arabic_is_cut(two_sided, tail, at_end):
+    """A run of Chinese without counterpart at the end (or start): reported when it is a page's worth and
+    5 % of the Chinese, as the Arabic stopping early (or starting late), else not. (When no more of the
+    Chinese found a counterpart than chance would give, which end is missing cannot be told.)"""
+    from aligner.guard import CHANCE_MATCHES, EXPECTED_RATIO, MIN_RATIO_EVIDENCE, UNMATCHED_END_SHARE, unmatched_end
+
+    one_sided = [(n, 0) for n in tail]
+    reason = unmatched_end(_beads(two_sided + one_sided if at_end else one_sided + two_sided))
+    lone, total = sum(tail), sum(tail) + sum(zh for zh, _ in two_sided)
+    assume(total - lone > CHANCE_MATCHES * total)
+    if lone * EXPECTED_RATIO >= MIN_RATIO_EVIDENCE and lone >= UNMATCHED_END_SHARE * total:
+        assert reason and reason.startswith("the Arabic stops early" if at_end else "the Arabic starts late")
+        assert f"{100 * lone / total:.0f} % of the Chinese" in reason and reason.endswith("has no Arabic counterpart: incomplete?")
+    else:
+        assert reason is None
 
 
 # --- batch: every pair its own output, no input ever an output -----------------------------------

@@ -69,7 +69,7 @@ def test_a_dangling_symlink_creates_its_target(pair, tmp_path):
     link = tmp_path / "link.jsonl"
     link.symlink_to(tmp_path / "new.jsonl")
     assert run("align", *pair, "-o", link, "-q").exit_code == 0
-    assert link.is_symlink() and (tmp_path / "new.jsonl").read_text(encoding="utf-8").startswith('{"aligner"')
+    assert link.is_symlink() and (tmp_path / "new.jsonl").read_text(encoding="utf-8").startswith('{"id": 0, ')
 
 
 def test_a_device_output_is_written_in_place(pair, tmp_path):
@@ -163,18 +163,38 @@ def test_outputs_that_are_one_file_are_refused(pair, tmp_path, args, words):
 # --- 4. two pairs never share an output -----------------------------------------------------------
 
 
-def test_one_document_under_two_naming_styles_is_aligned_once_and_the_rest_reported(tmp_path):
+def test_one_document_under_two_naming_styles_is_two_pairs_and_no_file_is_dropped(tmp_path):
+    """S_PV.7_zh/_ar and S-PV-7-zh/-ar: the names say the same symbol, but they are two pairs of files,
+    each aligned and written under its own name; under -q a clean run says nothing."""
     for name, text in (("S_PV.7_zh.txt", ZH), ("S_PV.7_ar.txt", AR), ("S-PV-7-zh.txt", ZH), ("S-PV-7-ar.txt", AR)):
         put(tmp_path / "in" / name, text)
-    result = run("batch", tmp_path / "in", "-o", tmp_path / "out", "--jobs", "1")
+    result = run("batch", tmp_path / "in", "-o", tmp_path / "out", "--jobs", "1", "-q")
     assert result.exit_code == 0, result.output
+    assert result.stderr == ""
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
-    assert [(e["id"], e["status"]) for e in report["pairs"]] == [("S_PV.7", "ok")]
-    assert [p.name for p in (tmp_path / "out").glob("*.tsv")] == ["S_PV.7.tsv"]
-    aligned = {Path(f).name for f in report["pairs"][0]["files"].values()}
-    left = {Path(u["file"]).name: u for u in report["unpaired"]}
-    assert aligned | set(left) == {"S_PV.7_zh.txt", "S_PV.7_ar.txt", "S-PV-7-zh.txt", "S-PV-7-ar.txt"}  # none dropped
-    assert all(u["why"] == "ambiguous" and "--manifest" in u["reason"] for u in left.values())
+    assert [(e["id"], e["status"], e["document"]) for e in report["pairs"]] == [("S-PV-7", "ok", "S/PV.7"),
+                                                                                ("S_PV.7", "ok", "S/PV.7")]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.tsv")) == ["S-PV-7.tsv", "S_PV.7.tsv"]
+    assert (tmp_path / "out" / "S-PV-7.tsv").read_bytes() == (tmp_path / "out" / "S_PV.7.tsv").read_bytes()
+    assert report["unpaired"] == []
+
+
+def test_files_the_pairing_cannot_tell_apart_fail_the_batch_and_are_named(tmp_path):
+    """Two Chinese and two Arabic files for S/PV.7, and only S_PV.7_zh and S_PV.7_ar pair by name: that pair
+    and S/PV.8 are aligned, the other two files left out, the run exits 1, and even under -q each file left
+    out is named with why."""
+    for name, text in (("S_PV.7_zh.txt", ZH), ("S_PV.7_ar.txt", AR), ("minutes_zh.txt", "S/PV.7\n" + ZH),
+                       ("record_ar.txt", "S/PV.7\n" + AR), ("S_PV.8_zh.txt", ZH), ("S_PV.8_ar.txt", AR)):
+        put(tmp_path / "in" / name, text)
+    result = run("batch", tmp_path / "in", "-o", tmp_path / "out", "--jobs", "1", "-q")
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(": ")[0] for line in lines] == [
+        f"ambiguous {(tmp_path / 'in' / 'minutes_zh.txt').resolve()}", f"ambiguous {(tmp_path / 'in' / 'record_ar.txt').resolve()}",
+        "report"]
+    assert all("2 Chinese and 2 Arabic files for S/PV.7" in line and "--manifest" in line for line in lines[:2])
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [(e["id"], e["status"]) for e in report["pairs"]] == [("S_PV.7", "ok"), ("S_PV.8", "ok")]
 
 
 def test_pairs_that_would_write_one_file_are_reported_and_not_aligned(tmp_path):
