@@ -26,6 +26,8 @@ AR = (
     "أي الوثيقة S/2013/588.\n"
     "السيد ليو تشي (الصين) (تكلم بالصينية): أشكر الأمين العام على إحاطته. تؤيد الصين هذا التعاون في عام 2013.\n"
 )
+SAMPLE_ZH = Path(__file__).resolve().parents[1] / "samples" / "S_PV.7050_zh.txt"
+SAMPLE_AR = SAMPLE_ZH.with_name("S_PV.7050_ar.txt")
 ENGLISH = "The President: I declare the meeting open. The Security Council will now begin its consideration.\n"
 
 
@@ -205,6 +207,19 @@ def test_broken_utf8(pair, tmp_path):
     broken = tmp_path / "broken.txt"
     broken.write_bytes(data[:30] + b"\xff" + data[30:])
     refused(run("align", broken, pair[1], "-o", tmp_path / "out.tsv"), "broken UTF-8", "byte 30")
+
+
+@pytest.mark.parametrize("line", [250, 251])  # once read as UTF-16 (big-endian at 251): 22 lines of mojibake, exit 0
+def test_utf8_with_a_few_nul_bytes_is_refused_not_read_as_utf16(tmp_path, line):
+    lines = SAMPLE_ZH.read_text(encoding="utf-8").split("\n")
+    lines[line] += "\x00\x00abc\x00"
+    nul = write(tmp_path / "nul_zh.txt", "\n".join(lines))
+    out = tmp_path / "nul.jsonl"
+    says = ("nul_zh.txt", "UTF-8 text with 3 NUL bytes", f"the first on line {line + 1}", "remove them")
+    refused(run("align", nul, SAMPLE_AR, "-o", out), *says)
+    refused(run("align", nul, SAMPLE_AR, "-o", out, "--encoding-zh", "utf-8"), *says)
+    refused(run("segment", nul), *says)
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
