@@ -5,6 +5,7 @@ result; errors the user can fix are one line on stderr and exit code 2.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import json
@@ -21,7 +22,7 @@ import typer
 
 from . import __version__
 from .align import Progress
-from .errors import Mismatch, Swapped, WrongLanguage
+from .errors import Mismatch, OutputError, Swapped, WrongLanguage
 from .evaluate import evaluate, load_beads
 from .layout import explain as explain_reading
 from .layout import read as read_layout
@@ -41,7 +42,6 @@ from .read import InputError, read_any, read_file
 from .records import read_jsonl, records
 from .review import read_decisions
 from .segment import segment as segment_reading
-from .write import atomic_write
 
 EXIT_CODES = ("Exit codes: 0 all done; 1 some pairs failed (batch); 2 usage or input error (one line on stderr); "
               "130 interrupted (Ctrl-C), 143 terminated (SIGTERM); 141 standard output closed early.")
@@ -99,20 +99,42 @@ def _input_error(e: InputError) -> None:
     fail(f"{e}{hint}")
 
 
+def _discard_stdout() -> None:
+    """What is left in the standard output's buffer goes nowhere: the interpreter flushes it
+    on the way out, and a pipe closed or a disk full would say so with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def _output_failed(e: OutputError) -> None:
+    """An output that could not be written (a full disk): one line, exit code 2."""
+    _discard_stdout()
+    fail(_escape(str(e)))
+
+
+_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)  # a full disk, a quota, a file too big, a failing disk
+
+
 def _stdout_may_close(command):
     """A closed standard output (`aligner align ZH AR | head -1`) ends the command quietly with
-    the status of a process killed by SIGPIPE (141), never a traceback or a misleading status."""
+    the status of a process killed by SIGPIPE (141), never a traceback or a misleading status;
+    standard output on a full disk (`aligner segment FILE > full/x`) fails with one line."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()
+            return result
         except BrokenPipeError:
-            try:  # the interpreter flushes stdout on the way out: let that flush go nowhere
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-            except (AttributeError, OSError, ValueError):
-                pass
+            _discard_stdout()
             raise typer.Exit(128 + signal.SIGPIPE) from None
+        except OSError as e:
+            if e.filename is not None or e.errno not in _WRITE_ERRORS:
+                raise  # not a failed write to standard output
+            _output_failed(OutputError(f"standard output: cannot write ({e.strerror or e})"))
 
     return wrapper
 
@@ -181,10 +203,11 @@ def align(
         except InputError as e:
             _input_error(e)
         recs = writing.kept(records(result.beads))
-        warnings = write_all(targets, recs, writing.source(zh_file.name, ar_file.name), progress)
-        if report:
-            moves = moves_in(recs, result)
-            atomic_write(report, lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
+        try:
+            warnings = write_all(targets, recs, writing.source(zh_file.name, ar_file.name), progress,
+                                 moves=(report, moves_in(recs, result)) if report else None)
+        except OutputError as e:
+            _output_failed(e)
     if not quiet:
         filtered = writing.min_score is not None or writing.drop_unaligned
         _print_summary(result.summary([r["score"] for r in recs]), len(recs) if filtered else None, encodings)
@@ -239,7 +262,10 @@ def convert(
     except InputError as e:
         fail(str(e))
     kept = writing.kept(r for r in recs if r["id"] not in rejected)
-    warnings = write_all(targets, kept, info)
+    try:
+        warnings = write_all(targets, kept, info)
+    except OutputError as e:
+        _output_failed(e)
     if not quiet:
         _stderr().print(f"{len(kept)} of {len(recs)} beads written ({len(rejected)} rejected in review)", highlight=False)
     for warning in warnings:  # about the written output: shown under -q too
@@ -483,8 +509,8 @@ def _write_report(path: Path, entries: list[dict], unpaired: list[dict], exclude
     report: dict = {}
     try:
         report = batching.write_report(path, entries, unpaired, excluded)
-    except OSError as e:
-        fail(f"{path}: cannot write the report ({e.strerror})")
+    except OutputError as e:  # a full disk: the report as it was, one line
+        fail(_escape(str(e)))
     return report
 
 

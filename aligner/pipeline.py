@@ -21,7 +21,7 @@ from .names import language_tag, split_extension
 from .read import InputError, read_pair
 from .records import two_sided
 from .tmx import check_language_code
-from .write import WRITERS, Writer, atomic_write, write_moses
+from .write import WRITERS, Writer, write_json, write_moses, write_together
 
 # Every output format; Moses writes a file per language, the others one file.
 FORMATS = (*WRITERS, "moses")
@@ -163,14 +163,25 @@ def moves_in(written: list[dict], result: Alignment) -> list[dict]:
 
 
 def write_all(targets: list[tuple[str | Path, str]], recs: list[dict], info: SourceInfo,
-              progress: Progress | None = None) -> list[str]:
-    """Write the bead records to every (path, suffix), each atomically; the writers' warnings."""
+              progress: Progress | None = None, moves: tuple[str | Path, list[dict]] | None = None) -> list[str]:
+    """Write the bead records to every (path, suffix), and the moved beads to `moves` (path, list)
+    when given, all together (write.write_together: no file replaced unless every one is written);
+    the writers' warnings. Raises OutputError on a full disk or an I/O error."""
     warnings: list[str] = []
-    for n, (path, suffix) in enumerate(targets):
-        if progress:
-            progress("writing", n, len(targets))
+
+    def filler(n: int, suffix: str):
         write = writer(suffix)
-        atomic_write(path, lambda f, write=write: warnings.extend(write(recs, f, info) or ()))
+
+        def fill(f) -> None:
+            if progress:
+                progress("writing", n, len(targets))
+            warnings.extend(write(recs, f, info) or ())
+        return fill
+
+    files = [(path, filler(n, suffix)) for n, (path, suffix) in enumerate(targets)]
+    if moves:
+        files.append((moves[0], partial(write_json, moves[1])))
+    write_together(files)
     if progress:
         progress("writing", len(targets), len(targets))
     return warnings
