@@ -20,7 +20,7 @@ from typing import Optional
 
 import typer
 
-from . import __version__
+from . import __version__, cache
 from .align import Progress
 from .errors import Mismatch, OutputError, Swapped, WrongLanguage
 from .evaluate import evaluate, load_beads
@@ -197,6 +197,7 @@ def align(
         check_outputs(planned, [str(zh_file), str(ar_file)])
     except InputError as e:
         fail(str(e))
+    cache.check()
     with _progress_display(_progress_wanted(quiet)) as progress:
         try:
             result, encodings = read_and_align(zh_file, ar_file, reading, progress=progress)
@@ -213,8 +214,16 @@ def align(
         _print_summary(result.summary([r["score"] for r in recs]), len(recs) if filtered else None, encodings)
         for note in result.notes:  # what the reader did to the input (visual-order Arabic restored, ...)
             _stderr().print(f"[cyan]note:[/] {_escape(note)}", highlight=False, soft_wrap=True)
+        _warn_about_cache()
     for warning in warnings:  # about the written output: shown under -q too
         _warn(warning)
+
+
+def _warn_about_cache() -> None:
+    """Say once (not under -q) that the cache folder could not be used: runs are slower for it."""
+    message = cache.warning()
+    if message:
+        _warn(message)
 
 
 def _print_summary(summary: dict, written: Optional[int], encodings: dict) -> None:
@@ -477,6 +486,9 @@ def batch(
     except InputError as e:
         fail(str(e))
     todo, skipped = batching.plan(pairs, out_dir, kinds, redo, report)
+    if not quiet:
+        cache.check()  # the workers use the cache; the warning is said here, once
+        _warn_about_cache()
     entries += skipped
     before = len(entries)
     try:

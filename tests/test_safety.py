@@ -337,6 +337,62 @@ def test_a_cache_folder_owned_by_someone_else_is_passed_over(tmp_path, monkeypat
     assert path.read_text(encoding="utf-8") == "built" and path.parent != foreign
 
 
+def _align_with_cache(pair, tmp_path, cache: Path, tmpdir: Path, *options: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ALIGNER_CACHE": str(cache), "TMPDIR": str(tmpdir)}
+    command = [sys.executable, "-m", "aligner", "align", *map(str, pair), "-o", str(tmp_path / "out.tsv"), *options]
+    return subprocess.run(command, env=env, capture_output=True, text=True)
+
+
+def _cache_warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("warning:") and "cache" in line]
+
+
+def test_an_unusable_cache_folder_is_said_once_and_not_under_quiet(pair, tmp_path):
+    """A broken cache folder (a file in its place) costs a run its cached tables: said once."""
+    broken, tmpdir = put(tmp_path / "cache", "not a folder"), tmp_path / "tmp"
+    tmpdir.mkdir()
+    done = _align_with_cache(pair, tmp_path, broken, tmpdir)
+    assert done.returncode == 0, done.stderr
+    assert _cache_warnings(done.stderr) == [f"warning: the cache folder {broken} cannot be used (a file is in its place): "
+                                            f"the cache is in {tmpdir / 'aligner-cache'} instead"]
+    blocked = tmp_path / "blocked"
+    put(blocked / "aligner-cache", "not a folder either")
+    done = _align_with_cache(pair, tmp_path, broken, blocked)
+    warned = _cache_warnings(done.stderr)
+    assert done.returncode == 0 and len(warned) == 1, done.stderr
+    assert "no cache folder can be written" in warned[0] and "set ALIGNER_CACHE" in warned[0]
+    quiet = _align_with_cache(pair, tmp_path, broken, blocked, "-q")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_a_read_only_cache_folder_is_said_once(pair, tmp_path):
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(read_only)], capture_output=True).returncode:
+        pytest.skip("mounting a read-only tmpfs needs root")
+    try:
+        (tmp_path / "tmp").mkdir()
+        done = _align_with_cache(pair, tmp_path, read_only / "aligner", tmp_path / "tmp")
+    finally:
+        subprocess.run(["umount", str(read_only)], check=True)
+    assert done.returncode == 0, done.stderr
+    assert _cache_warnings(done.stderr) == [f"warning: the cache folder {read_only / 'aligner'} cannot be used "
+                                            f"(read-only file system): the cache is in {tmp_path / 'tmp' / 'aligner-cache'} instead"]
+
+
+def test_a_batch_says_once_that_its_cache_folder_is_unusable(tmp_path):
+    for k in range(2):
+        put(tmp_path / "in" / f"S_PV.{k + 1}_zh.txt", ZH)
+        put(tmp_path / "in" / f"S_PV.{k + 1}_ar.txt", AR)
+    broken, tmpdir = put(tmp_path / "cache", "not a folder"), tmp_path / "tmp"
+    tmpdir.mkdir()
+    env = {**os.environ, "ALIGNER_CACHE": str(broken), "TMPDIR": str(tmpdir)}
+    done = subprocess.run([sys.executable, "-m", "aligner", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                           "--jobs", "2"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert len(_cache_warnings(done.stderr)) == 1, done.stderr
+
+
 def test_a_cache_entry_that_fails_validation_is_rebuilt(tmp_path):
     put(tmp_path / "t.json", "damaged")
     assert cached_file("t.json", lambda: "good", tmp_path, valid=lambda p: p.read_text() == "good").read_text() == "good"
