@@ -27,7 +27,7 @@ from .evaluate import evaluate, load_beads
 from .layout import explain as explain_reading
 from .layout import read as read_layout
 from .lexicon import load as load_lexicon
-from .options import DropUnaligned, Format, MinScore, OutputPath, Quiet, shared_options
+from .options import DropUnaligned, Format, MinScore, Normalise, OutputPath, Quiet, shared_options
 from .outputs import Output, check_outputs, check_writable
 from .pipeline import (
     ReadOptions,
@@ -249,6 +249,7 @@ def convert(
     fmt: Format = None,
     min_score: MinScore = None,
     drop_unaligned: DropUnaligned = False,
+    normalise: Normalise = False,
     decisions: Optional[Path] = typer.Option(
         None, "--decisions", help="Decisions downloaded from the HTML review page: the beads rejected there are left out."),
     zh_lang: Optional[str] = typer.Option(None, "--zh-lang", help="TMX language code of the Chinese side (default: as aligned)."),
@@ -265,7 +266,7 @@ def convert(
         info, recs = read_jsonl(alignment)
         given = {"zh_lang": zh_lang, "ar_lang": ar_lang, "src": src, "document": document}
         info = replace(info, **{k: v for k, v in given.items() if v is not None})
-        writing = WriteOptions(min_score, drop_unaligned, info.zh_lang, info.ar_lang, info.src, info.document)
+        writing = WriteOptions(min_score, drop_unaligned, info.zh_lang, info.ar_lang, info.src, info.document, normalise)
         writing.check()
         rejected = read_decisions(decisions, info, recs, alignment) if decisions else set()
     except InputError as e:

@@ -32,6 +32,7 @@ _CORRUPT_UTF8 = 20  # more valid UTF-8 characters than this per bad byte: corrup
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"\*{2,3}|(?<!\w)__|__(?!\w)")
 _LIST_BULLET = re.compile(r"^\s*[-•▪]\s+")
+_LEADING_MARKS = re.compile(rf"(?:\s|{INVISIBLE.pattern})*")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
 
 
@@ -277,8 +278,14 @@ def clean_line(raw: str, keep_bullet: bool = False) -> tuple[str, str]:
     Returns the text and what the marks said about the line ("title",
     "item" or ""), since a title or a list entry never continues a sentence.
     With `keep_bullet`, a leading "- " stays (the reader may find it is a
-    dash the wrap put at the start of a line, not a bullet).
+    dash the wrap put at the start of a line, not a bullet). Invisible marks
+    before a markdown mark (an RLE opening the line) do not hide it; they stay.
     """
+    lead = _LEADING_MARKS.match(raw).end()
+    body = raw[lead:]
+    if INVISIBLE.search(raw, 0, lead) and (_MARKDOWN_HEADING.match(body) or _LIST_BULLET.match(body)):
+        text, mark = clean_line(body, keep_bullet)
+        return "".join(INVISIBLE.findall(raw, 0, lead)) + text, mark
     if _MARKDOWN_HEADING.match(raw):
         mark = "title"
     elif _LIST_BULLET.match(raw) or "\t" in raw.strip():

@@ -6,10 +6,10 @@ import json
 import re
 import subprocess
 import sys
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import hostile
 import pytest
 from gold import EVAL_DIR
 from layouts import AR_WIDTHS, LAYOUTS, ZH_WIDTHS, cols, layout, plain
@@ -395,19 +395,9 @@ def test_two_columns_are_read_left_then_right():
 # ---------------------------------------------------------------- visual-order Arabic
 
 
-def _isolated_forms() -> dict[str, str]:
-    forms = {}
-    for cp in [*range(0xFE70, 0xFEFF), *range(0xFB50, 0xFDFF)]:
-        name = unicodedata.name(chr(cp), "")
-        base = unicodedata.normalize("NFKC", chr(cp))
-        if name.endswith("ISOLATED FORM") and len(base) == 1:
-            forms.setdefault(base, chr(cp))
-    return forms
-
-
 def visual(text: str) -> str:
     """Arabic as a visual-order extractor writes it: each line drawn left to right, in presentation forms."""
-    forms = _isolated_forms()
+    forms = {base: form for (base, kind), form in hostile.forms().items() if kind == "ISOLATED" and len(base) == 1}
     return "\n".join(flip_line("".join(forms.get(c, c) for c in line)) for line in text.split("\n"))
 
 
