@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 import aligner
 from aligner import ar, zh
 from aligner.cli import app
-from aligner.layout import glue, read
+from aligner.layout import MAX_PARAGRAPH, glue, read
 from aligner.read import InputError
 from aligner.records import records
 from aligner.segment import segment_text
@@ -458,3 +458,21 @@ def test_the_reference_scorer_locates_the_output(tmp_path):
            "--ar-src", str(AR_PATH), "--only-zh", "0-213", "--pred-jsonl", str(out), "--json"]
     m = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300).stdout)
     assert m["unlocated_chars"] == 0 and m["link_f1"] >= 0.95, m
+
+
+# ---------------------------------------------------------------- very long paragraphs
+
+
+@pytest.mark.parametrize("lang, line", [("zh", "第{}段。"), ("ar", "الفقرة {}.")])
+def test_thousands_of_short_lines_read_as_bounded_paragraphs(lang, line):
+    """Numbered one-sentence lines with no blank line between them read as one wrapped paragraph;
+    past MAX_PARAGRAPH characters it ends after a line that ends a clause, so that the rules
+    reading the paragraph at every line stay linear. Every line is still its own sentence."""
+    text = "".join(line.format(k) + "\n" for k in range(1, 6001))
+    reading = read(text, lang)
+    lengths = [sum(len(x.text) for x in p.lines) for p in reading.paragraphs]
+    assert len(lengths) > 1 and max(lengths) < MAX_PARAGRAPH + 20
+    assert sum(len(p.lines) for p in reading.paragraphs) == 6000
+    segments = segment_text(text, lang)
+    assert [s.text for s in segments] == [line.format(k) for k in range(1, 6001)]
+    assert [s.lines for s in segments] == [(k,) for k in range(1, 6001)]
