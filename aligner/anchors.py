@@ -10,9 +10,12 @@ _SYMBOL = re.compile(r"(?<![A-Za-z0-9/])(?:[A-Z]{1,6}(?:-\d+)?)(?:/(?:[A-Z0-9][A
 # resolution 822 (1993) / 第822(1993)号 / القرار ٨٢٢ (١٩٩٣)
 _RESOLUTION = re.compile(r"(?<![\d/])(\d{1,4})\s*[（(]\s*((?:19|20)\d\d)\s*[)）]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]{2,}")
-# Marks a PDF converter leaves that change nothing for a reader: tatweel,
-# zero-width and bidi controls, the Arabic letter mark, a stray byte-order mark.
-INVISIBLE = re.compile("[\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
+# Marks a PDF converter leaves that change nothing for a reader: tatweel, the invisible format
+# characters (Unicode's Cf: soft hyphen, zero-width space, joiners and word joiner, bidi marks,
+# embeddings and isolates, the Arabic letter mark, invisible operators, a stray byte-order mark,
+# tags; not the Arabic number signs, which are seen), the combining grapheme joiner and variation selectors.
+INVISIBLE = re.compile("[\u00ad\u034f\u0640\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+                       "\ufe00-\ufe0f\ufeff\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]")
 # Compatibility forms folded: Arabic presentation forms, full-width letters, digits and the - . / of symbols.
 _COMPATIBLE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe\uff0d-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _DIGIT_TABLE = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")

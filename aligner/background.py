@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+_STOPPING = (signal.SIGINT, signal.SIGTERM)  # the signals that stop the command (cli._interrupted)
 
 
 def can_fork() -> bool:
@@ -42,14 +43,24 @@ class Background(Generic[T]):
 
     def _start(self) -> None:
         read, write = os.pipe()
+        # Ctrl-C and SIGTERM wait while forking: the handler of a signal arriving in the fork's
+        # own hooks (Python code, in both processes) would be ignored there, the parent going on
+        # with its work after saying it stopped, or the child saying so as well
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
         try:
             pid = os.fork()
         except OSError:  # no more processes or memory for one: the job will run here
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             os.close(read)
             os.close(write)
             return
         if pid == 0:  # the child: do the job, send (ok, value), leave without running the parent's exit code
             try:
+                # Ctrl-C, or `timeout` and `kill -- -PGID`, signal the whole process group: the child just
+                # dies, and the parent alone reports the interruption (once) and reaps it
+                for signum in _STOPPING:
+                    signal.signal(signum, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 gc.disable()  # a collection would write to every object it visits, copying the parent's pages
                 os.close(read)
                 fn, args = self._job
@@ -67,6 +78,11 @@ class Background(Generic[T]):
                 os._exit(0)
         os.close(write)
         self._pid, self._pipe = pid, os.fdopen(read, "rb")
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal that came meanwhile is handled here
+        except BaseException:  # the command stops before the caller holds the job: stop the child now
+            self._reap(stop=True)
+            raise
 
     def result(self) -> T:
         """The job's value (waiting for the child), or its exception raised here."""

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as local_completed
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from .errors import Mismatch, OutputError, Swapped
@@ -31,7 +32,7 @@ from .outputs import Output, clashes
 from .pipeline import ReadOptions, WriteOptions, moves_in, read_and_align, refusal, suffixes, write_all
 from .read import InputError, binary_kind, read_any, read_file
 from .records import records
-from .write import atomic_write
+from .write import atomic_write, write_json
 
 DONE = ("ok", "skipped")  # statuses that count as success
 FAILING = ("ambiguous",)  # files left out that fail the batch: a document's files the pairing could not pair
@@ -474,11 +475,9 @@ def align_pair(pair: Pair, out_dir: Path, formats: list[str], per_pair: PerPair 
         paths = outputs(pair, out_dir, formats, per_pair.report)
         for path in paths.values():
             path.parent.mkdir(parents=True, exist_ok=True)
+        moves = (paths[MOVES], moves_in(recs, result)) if per_pair.report else None
         entry["warnings"] += write_all([(p, end) for end, p in paths.items() if end != MOVES], recs,
-                                       writing.source(pair.zh.name, pair.ar.name))
-        if per_pair.report:
-            moves = moves_in(recs, result)
-            atomic_write(paths[MOVES], lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
+                                       writing.source(pair.zh.name, pair.ar.name), moves=moves)
         entry["output_sha256"] = {str(p): file_sha256(p) for p in paths.values()}
         s = result.summary([r["score"] for r in recs])
         entry.update(status="ok", beads=s["beads"], written=len(recs), moved=s["moved"], mean_score=s["mean_score"],
@@ -634,5 +633,5 @@ def write_report(path: Path, entries: list[dict], unpaired: list[dict], excluded
     report = {"counts": dict(sorted(Counter(e["status"] for e in pairs).items())), "pairs": pairs, "unpaired": unpaired}
     if excluded:
         report["excluded"] = excluded
-    atomic_write(path, lambda f: f.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n"))
+    atomic_write(path, partial(write_json, report))
     return report

@@ -5,6 +5,7 @@ result; errors the user can fix are one line on stderr and exit code 2.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import json
@@ -19,13 +20,14 @@ from typing import Optional
 
 import typer
 
-from . import __version__
+from . import __version__, cache
 from .align import Progress
+from .errors import OutputError
 from .evaluate import evaluate, load_beads
 from .layout import explain as explain_reading
 from .layout import read as read_layout
 from .lexicon import load as load_lexicon
-from .options import DropUnaligned, Format, MinScore, OutputPath, Quiet, shared_options
+from .options import DropUnaligned, Format, MinScore, Normalise, OutputPath, Quiet, shared_options
 from .outputs import Output, check_outputs, check_writable
 from .pipeline import (
     ReadOptions,
@@ -41,7 +43,6 @@ from .read import InputError, read_any, read_file
 from .records import read_jsonl, records
 from .review import read_decisions
 from .segment import segment as segment_reading
-from .write import atomic_write
 
 EXIT_CODES = ("Exit codes: 0 all done; 1 some pairs failed or files left out as ambiguous (batch); "
               "2 usage or input error (one line on stderr); "
@@ -94,20 +95,42 @@ def _warn(message: str) -> None:
     _stderr().print(f"[yellow]warning:[/] {_escape(message)}", highlight=False, soft_wrap=True)
 
 
+def _discard_stdout() -> None:
+    """What is left in the standard output's buffer goes nowhere: the interpreter flushes it
+    on the way out, and a pipe closed or a disk full would say so with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
+def _output_failed(e: OutputError) -> None:
+    """An output that could not be written (a full disk): one line, exit code 2."""
+    _discard_stdout()
+    fail(_escape(str(e)))
+
+
+_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)  # a full disk, a quota, a file too big, a failing disk
+
+
 def _stdout_may_close(command):
     """A closed standard output (`aligner align ZH AR | head -1`) ends the command quietly with
-    the status of a process killed by SIGPIPE (141), never a traceback or a misleading status."""
+    the status of a process killed by SIGPIPE (141), never a traceback or a misleading status;
+    standard output on a full disk (`aligner segment FILE > full/x`) fails with one line."""
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()
+            return result
         except BrokenPipeError:
-            try:  # the interpreter flushes stdout on the way out: let that flush go nowhere
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-            except (AttributeError, OSError, ValueError):
-                pass
+            _discard_stdout()
             raise typer.Exit(128 + signal.SIGPIPE) from None
+        except OSError as e:
+            if e.filename is not None or e.errno not in _WRITE_ERRORS:
+                raise  # not a failed write to standard output
+            _output_failed(OutputError(f"standard output: cannot write ({e.strerror or e})"))
 
     return wrapper
 
@@ -170,23 +193,33 @@ def align(
         check_outputs(planned, [str(zh_file), str(ar_file)])
     except InputError as e:
         fail(str(e))
+    cache.check()
     with _progress_display(_progress_wanted(quiet)) as progress:
         try:
             result, encodings = read_and_align(zh_file, ar_file, reading, progress=progress)
         except InputError as e:
             fail(refusal(e))  # a check raised it: the line says how to override it
         recs = writing.kept(records(result.beads))
-        warnings = write_all(targets, recs, writing.source(zh_file.name, ar_file.name), progress)
-        if report:
-            moves = moves_in(recs, result)
-            atomic_write(report, lambda f: f.write(json.dumps(moves, ensure_ascii=False, indent=1) + "\n"))
+        try:
+            warnings = write_all(targets, recs, writing.source(zh_file.name, ar_file.name), progress,
+                                 moves=(report, moves_in(recs, result)) if report else None)
+        except OutputError as e:
+            _output_failed(e)
     if not quiet:
         filtered = writing.min_score is not None or writing.drop_unaligned
         _print_summary(result.summary([r["score"] for r in recs]), len(recs) if filtered else None, encodings)
         for note in result.notes:  # what the reader did to the input (visual-order Arabic restored, ...)
             _stderr().print(f"[cyan]note:[/] {_escape(note)}", highlight=False, soft_wrap=True)
+        _warn_about_cache()
     for warning in warnings:  # about the written output: shown under -q too
         _warn(warning)
+
+
+def _warn_about_cache() -> None:
+    """Say once (not under -q) that the cache folder could not be used: runs are slower for it."""
+    message = cache.warning()
+    if message:
+        _warn(message)
 
 
 def _print_summary(summary: dict, written: Optional[int], encodings: dict) -> None:
@@ -213,6 +246,7 @@ def convert(
     fmt: Format = None,
     min_score: MinScore = None,
     drop_unaligned: DropUnaligned = False,
+    normalise: Normalise = False,
     decisions: Optional[Path] = typer.Option(
         None, "--decisions", help="Decisions downloaded from the HTML review page: the beads rejected there are left out."),
     zh_lang: Optional[str] = typer.Option(None, "--zh-lang", help="TMX language code of the Chinese side (default: as aligned)."),
@@ -229,13 +263,16 @@ def convert(
         info, recs = read_jsonl(alignment)
         given = {"zh_lang": zh_lang, "ar_lang": ar_lang, "src": src, "document": document}
         info = replace(info, **{k: v for k, v in given.items() if v is not None})
-        writing = WriteOptions(min_score, drop_unaligned, info.zh_lang, info.ar_lang, info.src, info.document)
+        writing = WriteOptions(min_score, drop_unaligned, info.zh_lang, info.ar_lang, info.src, info.document, normalise)
         writing.check()
         rejected = read_decisions(decisions, info, recs, alignment) if decisions else set()
     except InputError as e:
         fail(str(e))
     kept = writing.kept(r for r in recs if r["id"] not in rejected)
-    warnings = write_all(targets, kept, info)
+    try:
+        warnings = write_all(targets, kept, info)
+    except OutputError as e:
+        _output_failed(e)
     if not quiet:
         _stderr().print(f"{len(kept)} of {len(recs)} beads written ({len(rejected)} rejected in review)", highlight=False)
     for warning in warnings:  # about the written output: shown under -q too
@@ -450,6 +487,9 @@ def batch(
     except InputError as e:
         fail(str(e))
     todo, skipped = batching.plan(pairs, out_dir, kinds, redo, report)
+    if not quiet:
+        cache.check()  # the workers use the cache; the warning is said here, once
+        _warn_about_cache()
     entries += skipped
     before = len(entries)
     try:
@@ -479,8 +519,8 @@ def _write_report(path: Path, entries: list[dict], unpaired: list[dict], exclude
     report: dict = {}
     try:
         report = batching.write_report(path, entries, unpaired, excluded)
-    except OSError as e:
-        fail(f"{path}: cannot write the report ({e.strerror})")
+    except OutputError as e:  # a full disk: the report as it was, one line
+        fail(_escape(str(e)))
     return report
 
 

@@ -3,7 +3,8 @@
 Two alignments of one document rarely cut it into the same sentences, so the
 comparison does not match bead texts. Every bead side is mapped to character
 positions in a reference text (the source file, or else the gold's own texts
-in order), ignoring whitespace and markdown marks. Each side of a gold bead is
+in order), ignoring whitespace and markdown marks, in the folded form matching
+reads (anchors.fold: presentation forms folded, invisible marks dropped). Each side of a gold bead is
 a *unit*. A predicted side stands for the gold units it covers by majority
 (more than half of a unit's characters), which tolerates small differences
 in where sentences were cut.
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .anchors import fold
 from .read import InputError, lines_of, read_utf8
 from .records import is_meta
 
@@ -42,8 +44,10 @@ _TSV_ESCAPE = re.compile(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|.)")
 
 
 def significant(text: str) -> str:
-    """The characters that count: no whitespace, no markdown `*` or `#`."""
-    return _IGNORED.sub("", text)
+    """The characters that count: no whitespace, no markdown `*` or `#`, and as matching reads
+    them (anchors.fold), so that an alignment written with --normalise scores against the
+    verbatim sources and gold: presentation forms folded, no invisible marks."""
+    return _IGNORED.sub("", fold(text)[0])
 
 
 def _tsv_unescape(cell: str) -> str:

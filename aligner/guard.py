@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from . import ar, zh
-from .anchors import ascii_digits, symbols
+from .anchors import ascii_digits, fold, symbols
 from .errors import Mismatch
 from .model import Bead
 from .read import check_texts
@@ -48,7 +48,8 @@ _SPACE = re.compile(r"\s")
 
 
 def _lines(text: str) -> list[str]:
-    return [s for s in (line.strip().strip("#*").strip() for line in text.splitlines()) if s]
+    """The text's lines in their folded form (anchors.fold), as segmentation reads them, stripped."""
+    return [s for s in (fold(line)[0].strip().strip("#*").strip() for line in text.splitlines()) if s]
 
 
 def _meeting_number(line: str, lang: str) -> str | None:

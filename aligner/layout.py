@@ -70,6 +70,11 @@ _PAGE_MAX = 300  # display columns no page line exceeds
 _WRAP_QUANTILE = 0.9
 _WRAP_SHARE = 0.3
 _WRAP_MAX = 200
+# Folded characters no paragraph of a UN document reaches (the longest in the samples has 1,500): a list of
+# many thousand short numbered lines with no blank line between them reads as one wrapped paragraph. Past
+# this length it ends after the next line that ends a clause, and past twice it after any line, so that the
+# rules reading the paragraph's text at every line (and the text itself, grown line by line) stay linear.
+MAX_PARAGRAPH = 10_000
 _TOLERANCE = {"zh": 2, "ar": 1}  # columns a converter's wrap may leave free (kinsoku, justification)
 _FIRST_LINE_INDENT = {"zh": 4, "ar": 0}  # columns of a first-line indent the converter dropped
 _MAYBE_WIDE = re.compile("[\u0300-\u036f\u1100-\ufb4f\ufe00-\ufe6f\uff00-\U0010ffff]")  # outside Arabic
@@ -542,6 +547,9 @@ class _Grouping:
                 between = "page break"
                 continue
             how = self._join(k, prev, row) if self.current is not None and prev is not None else None
+            if how and len(self.text) >= MAX_PARAGRAPH and (
+                    len(self.text) >= 2 * MAX_PARAGRAPH or self.rules.ends_clause(fold(prev.text)[0])):
+                how = None
             self.place += how in (None, "repair")
             line, folded = Line(row.number, row.text, row.mark, self.place), fold(row.text)[0]
             if how is None:

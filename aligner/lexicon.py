@@ -21,6 +21,7 @@ from pathlib import Path
 import jieba
 
 from . import ar
+from .anchors import fold
 from .cache import cached_file
 
 _JIEBA_WORD = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")  # what jieba keeps as one token
@@ -134,7 +135,9 @@ class Lexicon:
         self._tokenizer = _zh_tokenizer(sorted(self._zh_forms), cache_dir) if self._zh_forms else None
 
     def zh_ids(self, text: str) -> list[int]:
-        """Entry ids found in a Chinese text: bracketed forms, then jieba words."""
+        """Entry ids found in a Chinese text (read in its folded form, anchors.fold: no zero-width
+        or bidi marks, full-width letters folded): bracketed forms, then jieba words."""
+        text = fold(text)[0]
         forms = self._zh_forms
         found = []
         if self._zh_literal is not None:

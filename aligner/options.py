@@ -34,16 +34,21 @@ OutputPath = Annotated[str, typer.Option(
     "-o", "--output",
     help="Output file ('-' for standard output); with several formats a prefix (x or x.tsv), or FOLDER/ for "
          "FOLDER/<input name>.<format>.")]
-# Which beads are written: in WriteOptions, and taken as they are by `convert`.
+# Which beads are written, and how: in WriteOptions, and taken as they are by `convert`.
 MinScore = Annotated[Optional[float], typer.Option(
     "--min-score", help="Keep only beads scoring at least this, from 0 to 1 (one-sided beads score 0).")]
 DropUnaligned = Annotated[bool, typer.Option("--drop-unaligned", help="Omit beads with one side empty.")]
+Normalise = Annotated[bool, typer.Option(
+    "--normalise",
+    help="Write the texts normalised as matching reads them (no zero-width or bidi marks, soft hyphens or tatweel; "
+         "Arabic presentation forms and full-width Latin and digits folded) instead of verbatim.")]
 
 # (parameter, type with its option, default) of each dataclass field, in the order --help lists them.
 _Param = tuple[str, object, object]
 WRITE_PARAMS: tuple[_Param, ...] = (
     ("min_score", MinScore, WRITE.min_score),
     ("drop_unaligned", DropUnaligned, WRITE.drop_unaligned),
+    ("normalise", Normalise, WRITE.normalise),
     ("zh_lang", Annotated[str, typer.Option("--zh-lang", help="TMX language code of the Chinese side.")], WRITE.zh_lang),
     ("ar_lang", Annotated[str, typer.Option("--ar-lang", help="TMX language code of the Arabic side.")], WRITE.ar_lang),
     ("src", Annotated[str, typer.Option("--src", help="TMX source language: zh or ar.")], WRITE.src),

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from .align import Progress, align_documents, prepare_pair
+from .anchors import fold
 from .errors import Mismatch, Swapped, WrongLanguage
 from .guard import require_complete, require_same_document
 from .lexicon import load as load_lexicon
@@ -22,7 +23,7 @@ from .names import language_tag, split_extension
 from .read import InputError, read_pair
 from .records import two_sided
 from .tmx import check_language_code
-from .write import WRITERS, Writer, atomic_write, write_moses
+from .write import WRITERS, Writer, write_json, write_moses, write_together
 
 # Every output format; Moses writes a file per language, the others one file.
 FORMATS = (*WRITERS, "moses")
@@ -49,6 +50,7 @@ class WriteOptions:
     ar_lang: str = "ar"
     src: str = "zh"
     document: str = ""  # the TMX x-document property, e.g. S/PV.7050
+    normalise: bool = False  # write the texts in their folded form (anchors.fold) instead of verbatim
 
     def check(self) -> None:
         """Refuse a bad value with one line: --src, a --min-score outside [0, 1] (or nan), a TMX
@@ -61,13 +63,26 @@ class WriteOptions:
         check_language_code(self.ar_lang, "ar", "--ar-lang")
 
     def kept(self, recs: Iterable[dict]) -> list[dict]:
-        """The bead records written: without one-sided beads under drop_unaligned, at least min_score."""
+        """The bead records written: without one-sided beads under drop_unaligned, at least min_score;
+        under normalise, their texts and speaker headings folded."""
         out = [r for r in recs if two_sided(r)] if self.drop_unaligned else list(recs)
-        return out if self.min_score is None else [r for r in out if r["score"] >= self.min_score]
+        out = out if self.min_score is None else [r for r in out if r["score"] >= self.min_score]
+        return [normalised(r) for r in out] if self.normalise else out
 
     def source(self, zh_file: str, ar_file: str) -> SourceInfo:
         """What the outputs say about the run: the input file names, the document and the TMX languages."""
         return SourceInfo(zh_file, ar_file, self.document, self.zh_lang, self.ar_lang, self.src)
+
+
+_TEXT_FIELDS = ("zh", "ar", "speaker_zh", "speaker_ar")
+
+
+def normalised(rec: dict) -> dict:
+    """A bead record with its texts as matching reads them (anchors.fold): zero-width and bidi
+    controls, soft hyphens and tatweel dropped, Arabic presentation forms and full-width Latin
+    letters, digits and symbol punctuation folded (full-width Chinese punctuation kept), and
+    the spaces the dropped marks stood between made one."""
+    return {**rec, **{k: " ".join(fold(rec[k])[0].split()) for k in _TEXT_FIELDS}}
 
 
 def writer(suffix: str) -> Writer:
@@ -174,14 +189,25 @@ def moves_in(written: list[dict], result: Alignment) -> list[dict]:
 
 
 def write_all(targets: list[tuple[str | Path, str]], recs: list[dict], info: SourceInfo,
-              progress: Progress | None = None) -> list[str]:
-    """Write the bead records to every (path, suffix), each atomically; the writers' warnings."""
+              progress: Progress | None = None, moves: tuple[str | Path, list[dict]] | None = None) -> list[str]:
+    """Write the bead records to every (path, suffix), and the moved beads to `moves` (path, list)
+    when given, all together (write.write_together: no file replaced unless every one is written);
+    the writers' warnings. Raises OutputError on a full disk or an I/O error."""
     warnings: list[str] = []
-    for n, (path, suffix) in enumerate(targets):
-        if progress:
-            progress("writing", n, len(targets))
+
+    def filler(n: int, suffix: str):
         write = writer(suffix)
-        atomic_write(path, lambda f, write=write: warnings.extend(write(recs, f, info) or ()))
+
+        def fill(f) -> None:
+            if progress:
+                progress("writing", n, len(targets))
+            warnings.extend(write(recs, f, info) or ())
+        return fill
+
+    files = [(path, filler(n, suffix)) for n, (path, suffix) in enumerate(targets)]
+    if moves:
+        files.append((moves[0], partial(write_json, moves[1])))
+    write_together(files)
     if progress:
         progress("writing", len(targets), len(targets))
     return warnings

@@ -32,6 +32,7 @@ _CORRUPT_UTF8 = 20  # more valid UTF-8 characters than this per bad byte: corrup
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MARKDOWN_EMPHASIS = re.compile(r"\*{2,3}|(?<!\w)__|__(?!\w)")
 _LIST_BULLET = re.compile(r"^\s*[-•▪]\s+")
+_LEADING_MARKS = re.compile(rf"(?:\s|{INVISIBLE.pattern})*")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
 
 
@@ -39,7 +40,8 @@ def decode(data: bytes, lang: str, name: str = "input", encoding: str | None = N
     """Decode bytes to text, returning (text, encoding used).
 
     Refuses binary files first, so a PDF is never read as text. Then: the
-    encoding given, else a byte-order mark, else UTF-8, else the legacy
+    encoding given, else a byte-order mark, else UTF-8 (with a few stray NUL
+    bytes refused, never read as UTF-16 without a mark), else the legacy
     encoding whose decoding looks most like Chinese or Arabic text (GB18030,
     Windows-1256, ISO-8859-6; those usual for `lang` win a tie). Every legacy
     encoding is tried whatever `lang` says, so that a Chinese file given as
@@ -50,6 +52,8 @@ def decode(data: bytes, lang: str, name: str = "input", encoding: str | None = N
         raise InputError(f"{name}: this is {what}, not text; convert it to plain text first")
     if encoding:
         text, used = _decode_as(data, encoding, name), encoding
+        if "\x00" in text and codecs.lookup(encoding).name in ("utf-8", "utf-8-sig"):
+            _refuse_stray_nuls(data, name)
         _refuse_misreading(data, text, encoding, lang, name)
     else:
         text, used = _detect(data, lang, name)
@@ -125,6 +129,7 @@ def _detect(data: bytes, lang: str, name: str) -> tuple[str, str]:
         if data.startswith(bom):
             return _decode_as(data[len(bom):], enc, name), enc
     if b"\x00" in data:
+        _refuse_stray_nuls(data, name)
         found = _utf16_without_bom(data)
         if found:
             return found
@@ -136,6 +141,31 @@ def _detect(data: bytes, lang: str, name: str) -> tuple[str, str]:
         if _mostly_utf8(data):
             raise InputError(f"{name}: broken UTF-8 (byte {e.start}: {e.reason}); repair the file") from None
     return _legacy(data, lang, name)
+
+
+_STRAY_NUL_SHARE = 0.25  # NUL bytes fewer than this share of the bytes are stray, not the other half of UTF-16
+
+
+def _refuse_stray_nuls(data: bytes, name: str) -> None:
+    """Refuse UTF-8 text with a few NUL bytes in it (a converter's or an editor's slip), which a
+    UTF-16 decoding would turn into mojibake that still counts as Han letters.
+
+    The test: without its NULs the data is UTF-8 text with no other C0 control. UTF-16 of
+    Chinese or Arabic never is: its Arabic letters carry the byte 0x06, and its Han
+    characters bytes from 0x80 up that no UTF-8 sequence allows."""
+    nuls = data.count(0)
+    if nuls >= _STRAY_NUL_SHARE * len(data):
+        return
+    try:
+        text = data.replace(b"\x00", b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    if _CONTROLS.search(text):
+        return
+    first = data.index(0)
+    line = data.count(b"\n", 0, first) + 1
+    raise InputError(f"{name}: UTF-8 text with {nuls} NUL byte{'s' if nuls > 1 else ''} (the first on line {line}, "
+                     f"byte {first}); remove them (tr -d '\\000' < FILE > FIXED)")
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -248,8 +278,14 @@ def clean_line(raw: str, keep_bullet: bool = False) -> tuple[str, str]:
     Returns the text and what the marks said about the line ("title",
     "item" or ""), since a title or a list entry never continues a sentence.
     With `keep_bullet`, a leading "- " stays (the reader may find it is a
-    dash the wrap put at the start of a line, not a bullet).
+    dash the wrap put at the start of a line, not a bullet). Invisible marks
+    before a markdown mark (an RLE opening the line) do not hide it; they stay.
     """
+    lead = _LEADING_MARKS.match(raw).end()
+    body = raw[lead:]
+    if INVISIBLE.search(raw, 0, lead) and (_MARKDOWN_HEADING.match(body) or _LIST_BULLET.match(body)):
+        text, mark = clean_line(body, keep_bullet)
+        return "".join(INVISIBLE.findall(raw, 0, lead)) + text, mark
     if _MARKDOWN_HEADING.match(raw):
         mark = "title"
     elif _LIST_BULLET.match(raw) or "\t" in raw.strip():

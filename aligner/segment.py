@@ -1,6 +1,7 @@
 """Cut cleaned lines into segments: speaker headings and sentences, repaired across page breaks."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -34,20 +35,30 @@ class _Block:
     cuts: list[int] = field(default_factory=list)  # raw offsets where a repair glued two lines
     heading: int = 0  # length of a speaker heading at the start (in `text`)
     mark: str = ""
+    offsets: list[int] = field(default_factory=list)  # the raw offsets of `starts`, for bisection
+    pieces: list[tuple[str, str]] = field(default_factory=list)  # (raw, text) as added, joined by close()
+    raw_length: int = 0
 
     def add(self, line: Line, glue: str, joint: bool = False) -> None:
         """Append a line with the glue the reader chose."""
-        if self.raw:
+        if self.raw_length:
             self._extend(glue, glue, range(len(glue)))
         if joint:
-            self.cuts.append(len(self.raw))
-        self.starts.append((len(self.raw), line))
+            self.cuts.append(self.raw_length)
+        self.starts.append((self.raw_length, line))
+        self.offsets.append(self.raw_length)
         self._extend(line.text, *fold(line.text))
 
     def _extend(self, raw: str, text: str, where: list[int] | range) -> None:
-        self.where += [len(self.raw) + w for w in where]
-        self.text += text
-        self.raw += raw
+        self.where += [self.raw_length + w for w in where]
+        self.pieces.append((raw, text))
+        self.raw_length += len(raw)
+
+    def close(self) -> None:
+        """`raw` and `text` from the pieces added, joined once: adding each line to a string would
+        copy the paragraph so far every time (quadratic in a paragraph of many thousand lines)."""
+        self.raw = "".join(raw for raw, _ in self.pieces)
+        self.text = "".join(text for _, text in self.pieces)
 
     def raw_offset(self, k: int) -> int:
         """Where a cut at offset k of `text` falls in `raw`; marks folding dropped stay with what precedes them."""
@@ -56,16 +67,22 @@ class _Block:
         return self.where[k] if k < len(self.where) else len(self.raw)
 
     def lines_in(self, a: int, b: int) -> list[tuple[int, Line]]:
-        """The lines raw[a:b] takes text from, each with the offset in raw[a:b] where its text starts."""
+        """The lines raw[a:b] takes text from, each with the offset in raw[a:b] where its text starts.
+        Found by bisection from the line holding offset a: a paragraph of many thousand lines (a
+        list of numbered paragraphs read as one) stays linear to segment."""
+        offsets = self.offsets
         out = []
-        for i, (off, line) in enumerate(self.starts):
-            end = self.starts[i + 1][0] if i + 1 < len(self.starts) else len(self.raw)
-            if off < b and end > a:
+        for i in range(max(0, bisect.bisect_right(offsets, a) - 1), len(offsets)):
+            off, line = self.starts[i]
+            if off >= b:
+                break
+            end = offsets[i + 1] if i + 1 < len(offsets) else len(self.raw)
+            if end > a:
                 out.append((max(0, off - a), line))
         return out
 
     def joints_in(self, a: int, b: int) -> tuple[int, ...]:
-        return tuple(off - a for off in self.cuts if a < off < b)
+        return tuple(off - a for off in self.cuts[bisect.bisect_right(self.cuts, a):bisect.bisect_left(self.cuts, b)])
 
 
 def _blocks(reading: Reading, lang: str) -> list[_Block]:
@@ -77,6 +94,7 @@ def _blocks(reading: Reading, lang: str) -> list[_Block]:
         b.add(p.lines[0], "")
         for line, join in zip(p.lines[1:], p.joins):
             b.add(line, join.glue, join.how == "repair")
+        b.close()
         b.heading = 0 if b.mark in ("item", "footnote") else rules.match_heading(b.text)
         blocks.append(b)
     return blocks

@@ -13,12 +13,14 @@ import re
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from .errors import OutputError
 from .model import SourceInfo
-from .outputs import is_stream
+from .outputs import is_stream, shown
 from .records import jsonl_line, two_sided
 from .review import write_html
 from .tmx import write_tmx
@@ -79,6 +81,11 @@ def write_moses(recs: Iterable[dict], out: TextIO, info: SourceInfo | None = Non
             out.write(moses_line(rec[lang]) + "\n")
 
 
+def write_json(value: object, out: TextIO) -> None:
+    """A report (the moved beads, a batch's report.json): indented JSON, non-ASCII as is."""
+    out.write(json.dumps(value, ensure_ascii=False, indent=1) + "\n")
+
+
 # A writer may return warnings for the user (the TMX writer reports over-long segments).
 Writer = Callable[[Iterable[dict], TextIO, SourceInfo], list[str] | None]
 WRITERS: dict[str, Writer] = {"tsv": write_tsv, "jsonl": write_jsonl, "tmx": write_tmx, "html": write_html}
@@ -90,22 +97,72 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: str | Path, fill: Callable[[TextIO], None]) -> None:
-    """Write through `fill` without ever leaving a half-written file or replacing a special one.
+Fill = Callable[[TextIO], None]
 
-    A regular file (or a symlink to one) is written to a temp file in the real
-    file's folder, then renamed over it: the link stays a link, and an existing
-    file keeps its permissions. A device, a FIFO or "-" (standard output) is
-    written in place.
+
+def atomic_write(path: str | Path, fill: Fill) -> None:
+    """Write one file through `fill` (see write_together)."""
+    write_together([(path, fill)])
+
+
+def write_together(files: list[tuple[str | Path, Fill]]) -> None:
+    """Write every (path, fill) without ever leaving a half-written file or replacing a special one,
+    and without replacing any file unless all could be written.
+
+    Each regular file (or symlink to one) is first written to a temp file in the real file's
+    folder; only when all are written are they renamed over their files: the links stay links,
+    existing files keep their permissions, and a disk that fills up on the third format leaves
+    the first two as they were. A device, a FIFO or "-" (standard output) is written in place,
+    when its turn comes. An OSError (a full disk, an I/O error) is raised as OutputError naming
+    the file, in one line; a closed pipe stays a BrokenPipeError (the command line's status 141).
     """
-    if str(path) == "-":
+    staged: list[tuple[str, Path, int]] = []  # (temp file, real file, mode), until renamed
+    try:
+        for path, fill in files:
+            if str(path) == "-" or is_stream(str(path)):
+                with _one_line_error(str(path), ""):
+                    _stream(str(path), fill)
+            else:
+                with _one_line_error(str(path), "; no output file was written or replaced"):
+                    staged.append(_stage(Path(path), fill))
+        while staged:
+            tmp, real, mode = staged[0]
+            with _one_line_error(str(real), ""):
+                os.chmod(tmp, mode)  # mkstemp makes files private
+                os.replace(tmp, real)
+            staged.pop(0)
+    finally:
+        for tmp, _, _ in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+@contextmanager
+def _one_line_error(path: str, consequence: str) -> Iterator[None]:
+    """An OSError writing `path` as an OutputError saying so (and `consequence`) on one line;
+    a BrokenPipeError passes."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as e:
+        raise OutputError(f"{shown(path)}: cannot write ({e.strerror or e}){consequence}") from None
+
+
+def _stream(path: str, fill: Fill) -> None:
+    """Standard output, a device or a FIFO, written in place (and flushed, so that a full disk shows here)."""
+    if path == "-":
         fill(sys.stdout)
         sys.stdout.flush()
         return
-    if is_stream(str(path)):
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            fill(f)
-        return
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        fill(f)
+
+
+def _stage(path: Path, fill: Fill) -> tuple[str, Path, int]:
+    """`fill` written to a temp file beside the real file `path` points to: (temp, real file, its mode)."""
     real = Path(os.path.realpath(path))
     try:
         mode = stat.S_IMODE(real.stat().st_mode)
@@ -115,11 +172,7 @@ def atomic_write(path: str | Path, fill: Callable[[TextIO], None]) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             fill(f)
-        os.chmod(tmp, mode)  # mkstemp makes files private
-        os.replace(tmp, real)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        os.unlink(tmp)
         raise
+    return tmp, real, mode

@@ -1,6 +1,6 @@
 """Benchmark: speed, memory and scaling, side by side with a Gale–Church baseline.
 
-    .venv/bin/python bench/run.py [--runs 5] [--budget 600] [--sizes 1,10,100]
+    .venv/bin/python bench/run.py [--runs 5] [--budget 600] [--sizes 1,10,100] [--short-lines 20000,200000]
 
 Writes bench/results.json (every figure) and bench/results.md (tables, with the
 targets of issue 8 marked met / not met). Sections:
@@ -8,7 +8,8 @@ targets of issue 8 marked met / not met). Sections:
 1. end to end: the `aligner align` command as a subprocess (wall time, peak RSS
    of each run from wait4), and the stages timed in-process with perf_counter;
 2. scaling: the sample pair repeated 1x, 10x, 100x, each size in a fresh
-   subprocess (peak RSS), stopped at the time budget;
+   subprocess (peak RSS), stopped at the time budget; and N short numbered lines a side
+   (20,000 and 200,000 by default), `aligner align` as a subprocess;
 3. baseline: bench/baseline.py (length-only Gale–Church) on the same segments,
    so speed is also given as a ratio ours / baseline;
 4. start-up: is torch or transformers imported, and `python -X importtime`;
@@ -351,6 +352,31 @@ def scaling(sizes: list[int], band: int, budget: float, mem_cap_mb: float) -> di
     return out
 
 
+def short_lines_pair(n: int, folder: Path) -> tuple[Path, Path]:
+    """n numbered one-sentence paragraphs a side, one a line with no blank line between (第1段。/ الفقرة 1.):
+    the reader takes them for one wrapped paragraph of n lines (issue 26)."""
+    zh, ar = folder / f"short{n}_zh.txt", folder / f"short{n}_ar.txt"
+    zh.write_text("".join(f"第{k}段。\n" for k in range(1, n + 1)), encoding="utf-8")
+    ar.write_text("".join(f"الفقرة {k}.\n" for k in range(1, n + 1)), encoding="utf-8")
+    return zh, ar
+
+
+def short_lines(sizes: list[int], budget: float, mem_cap_mb: float) -> dict:
+    """`aligner align -q` as a subprocess on short_lines_pair of each size: wall and CPU time, peak RSS."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            zh, ar = short_lines_pair(n, Path(tmp))
+            say(f"  {n:,} short lines a side ...")
+            r = run_process([aligner_command(), "align", str(zh), str(ar), "-o", f"{tmp}/out.tsv", "-q"], budget, mem_cap_mb)
+            rows.append({"lines": n, **{k: r[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "killed", "exit", "stderr")}})
+            say(f"    {r['wall_s']:.1f} s" + (f" ({r['killed']})" if r["killed"] else "") + f", peak RSS {r['peak_rss_mb']:.0f} MB")
+    done = [r for r in rows if not r["killed"] and not r["exit"]]
+    slopes = [{"from": a["lines"], "to": b["lines"], "slope": slope(a["wall_s"], b["wall_s"], a["lines"], b["lines"])}
+              for a, b in zip(done, done[1:])]
+    return {"budget_s": budget, "rows": rows, "slopes": slopes}
+
+
 def _brief(r: dict) -> str:
     t = r.get("total_s")
     return (f"{r.get('segments')} segments, " + (f"{t:.2f} s" if t else f"stopped ({r['killed'] or r.get('error')})")
@@ -508,6 +534,9 @@ def targets(res: dict) -> list[tuple[str, str, str, bool | None]]:
         target = "≤ ~1.1" if s["to"] == 100 and s["from"] == 10 else "(for information)"
         rows.append((f"log-log slope of time, {s['from']}× → {s['to']}×", target, val,
                      ok if s["from"] == 10 and s["to"] == 100 else None))
+    for s in res["short_lines"]["slopes"]:
+        rows.append((f"log-log slope of time, {s['from']:,} → {s['to']:,} short lines a side", f"≤ ~{TARGETS['slope']}",
+                     f"{s['slope']:.2f}", s["slope"] <= TARGETS["slope"]))
     return rows
 
 
@@ -596,6 +625,17 @@ def render(res: dict) -> str:
     if sc["ours"] and sc["ours"][0].get("rss_after_imports_mb"):
         L += ["", f"Peak RSS includes the interpreter, imports and lexicon: "
               f"{sc['ours'][0]['rss_after_imports_mb']:,.0f} MB before any document is read."]
+    sl = res["short_lines"]
+    L += ["", "## 2b. Many short lines", "",
+          "`aligner align ZH AR -o OUT.tsv -q` as a subprocess on N numbered one-sentence paragraphs a side "
+          "(`第N段。` / `الفقرة N.`, one a line, no blank line between: the reader takes them for one wrapped "
+          f"paragraph), each size once; budget {sl['budget_s']:.0f} s.", "",
+          "| lines a side | wall (s) | CPU, user + sys (s) | ms per line | peak RSS (MB) |", "|---|---|---|---|---|"]
+    for r in sl["rows"]:
+        wall = f"> {r['wall_s']:.0f} ({r['killed']})" if r["killed"] else f(r["wall_s"], 1)
+        L.append(f"| {r['lines']:,} | {wall} | {f(r['cpu_s'], 1)} | {1000 * r['wall_s'] / r['lines']:.2f} | "
+                 f"{r['peak_rss_mb']:,.0f} |")
+    L += ["", *[f"Log-log slope of wall time, {s['from']:,} → {s['to']:,} lines: {s['slope']:.2f}." for s in sl["slopes"]]]
     L += ["", "## 3. Baseline: length-only Gale–Church", "",
           "bench/baseline.py: the classic DP (beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2 with the paper's priors; "
           "normal length model, c = ratio of total lengths, s² = 6.8; band of ±"
@@ -647,6 +687,8 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=600, help="seconds allowed to each scaling run (default 600)")
     ap.add_argument("--mem-cap-mb", type=float, default=8192, help="stop a scaling run above this RSS (default 8192)")
     ap.add_argument("--sizes", default="1,10,100", help="copies of the sample pair for scaling (default 1,10,100)")
+    ap.add_argument("--short-lines", default="20000,200000",
+                    help="sizes of the many-short-lines pair, lines a side (default 20000,200000; '' for none)")
     ap.add_argument("--band", type=int, default=50, help="half-width of the baseline's band (default 50)")
     ap.add_argument("--out", type=Path, default=BENCH, help="folder for results.md and results.json")
     ap.add_argument("--child", choices=("ours", "baseline"), help=argparse.SUPPRESS)
@@ -669,6 +711,8 @@ def main() -> None:
     res["profile"] = profile()
     say("2. scaling ...")
     res["scaling"] = scaling(sizes, args.band, args.budget, args.mem_cap_mb)
+    say("2b. many short lines ...")
+    res["short_lines"] = short_lines([int(x) for x in args.short_lines.split(",") if x], args.budget, args.mem_cap_mb)
     res["machine"]["load_avg_at_end"] = os.getloadavg()
     res["source_at_end"] = source_hash(ROOT)
     snapshot.cleanup()

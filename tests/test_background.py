@@ -130,3 +130,34 @@ def test_no_garbage_collection_while_a_pair_is_prepared_and_after_as_before(monk
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+_SIGNAL_IN_A_FORK_HOOK = """
+import os, signal, sys, time
+from aligner import cli
+from aligner.background import Background
+for signum in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(signum, cli._interrupted)
+os.register_at_fork({hook}=lambda: os.kill(os.getpid(), signal.SIGTERM))
+with Background(True, time.sleep, 1) as job:
+    job.result()
+print("finished")
+"""
+
+
+@needs_fork
+@pytest.mark.parametrize("hook", ["after_in_parent", "after_in_child"])
+def test_a_signal_while_forking_is_handled_once_after_the_fork(hook):
+    """SIGTERM arriving while the fork runs its hooks (Python code: logging's locks) waits for
+    the fork to end. In the parent, it stops the command with one line and the child is stopped;
+    it used to be ignored there ("Exception ignored in: _releaseLock"), the command saying it
+    stopped and going on. In the child, it ends the child quietly and the job runs here."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _SIGNAL_IN_A_FORK_HOOK.format(hook=hook)],
+                          capture_output=True, text=True, timeout=120)
+    if hook == "after_in_parent":
+        assert (done.returncode, done.stdout, done.stderr) == (143, "", "aligner: interrupted by SIGTERM\n")
+    else:
+        assert (done.returncode, done.stdout, done.stderr) == (0, "finished\n", "")

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hostile import presentation_forms, with_controls
 from typer.testing import CliRunner
 
 from aligner import batch as batching
@@ -220,6 +221,14 @@ def test_guard_reads_meeting_numbers_in_every_script():
     assert meetings(AR_7050.read_text(encoding="utf-8"), "ar") == {"7050"}  # الجلسة ٧٠٥٠
     assert meetings(ZH_7796.read_text(encoding="utf-8"), "zh") == {"7796"}  # page heads 'S/PV.7796 ...'
     assert first_page_symbol(AR_7050.read_text(encoding="utf-8"), "ar") == "S/PV.7050"
+
+
+def test_guard_reads_through_presentation_forms_and_invisible_marks():
+    strewn = with_controls(presentation_forms(AR_7050.read_text(encoding="utf-8")))
+    assert meetings(strewn, "ar") == {"7050"}
+    assert first_page_symbol(strewn, "ar") == "S/PV.7050"
+    reason = check_same_document(ZH_7796.read_text(encoding="utf-8"), strewn)
+    assert reason and "meeting 7796" in reason and "7050" in reason
 
 
 @pytest.mark.parametrize("zh, ar", [

@@ -441,6 +441,28 @@ def test_an_interrupted_run_exits_130_or_143_with_one_line_and_no_output(tmp_pat
     assert sorted(os.listdir(tmp_path)) == ["ar.txt", "zh.txt"]
 
 
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_to_the_process_group_is_reported_once(tmp_path, signum, code):
+    """`timeout`, `kill -- -PGID` and Ctrl-C signal the whole process group, the child that prepares
+    the Arabic too (aligner/background.py): it ends quietly and the command says it once."""
+    long_zh = write(tmp_path / "zh.txt", ZH_7050.read_text(encoding="utf-8") * 3)
+    long_ar = write(tmp_path / "ar.txt", AR_7050.read_text(encoding="utf-8") * 3)
+    proc = subprocess.Popen([sys.executable, "-m", "aligner", "align", long_zh, long_ar, "-o", tmp_path / "out.tsv"],
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and not children.read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, proc.stderr.read()
+    os.kill(int(children.read_text().split()[0]), signum)  # the group's signal reaches the child first here:
+    time.sleep(0.5)  # it used to say "interrupted" as well, whenever it ran Python code at that moment
+    os.killpg(proc.pid, signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert err.count("interrupted by") == 1 and "Traceback" not in err, err
+    assert sorted(os.listdir(tmp_path)) == ["ar.txt", "zh.txt"]
+
+
 def usage_section() -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.index("\n## Usage")

@@ -6,10 +6,10 @@ import json
 import re
 import subprocess
 import sys
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import hostile
 import pytest
 from gold import EVAL_DIR
 from layouts import AR_WIDTHS, LAYOUTS, ZH_WIDTHS, cols, layout, plain
@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 import aligner
 from aligner import ar, zh
 from aligner.cli import app
-from aligner.layout import glue, read
+from aligner.layout import MAX_PARAGRAPH, glue, read
 from aligner.read import InputError
 from aligner.records import records
 from aligner.segment import segment_text
@@ -395,19 +395,9 @@ def test_two_columns_are_read_left_then_right():
 # ---------------------------------------------------------------- visual-order Arabic
 
 
-def _isolated_forms() -> dict[str, str]:
-    forms = {}
-    for cp in [*range(0xFE70, 0xFEFF), *range(0xFB50, 0xFDFF)]:
-        name = unicodedata.name(chr(cp), "")
-        base = unicodedata.normalize("NFKC", chr(cp))
-        if name.endswith("ISOLATED FORM") and len(base) == 1:
-            forms.setdefault(base, chr(cp))
-    return forms
-
-
 def visual(text: str) -> str:
     """Arabic as a visual-order extractor writes it: each line drawn left to right, in presentation forms."""
-    forms = _isolated_forms()
+    forms = {base: form for (base, kind), form in hostile.forms().items() if kind == "ISOLATED" and len(base) == 1}
     return "\n".join(flip_line("".join(forms.get(c, c) for c in line)) for line in text.split("\n"))
 
 
@@ -468,3 +458,21 @@ def test_the_reference_scorer_locates_the_output(tmp_path):
            "--ar-src", str(AR_PATH), "--only-zh", "0-213", "--pred-jsonl", str(out), "--json"]
     m = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300).stdout)
     assert m["unlocated_chars"] == 0 and m["link_f1"] >= 0.95, m
+
+
+# ---------------------------------------------------------------- very long paragraphs
+
+
+@pytest.mark.parametrize("lang, line", [("zh", "第{}段。"), ("ar", "الفقرة {}.")])
+def test_thousands_of_short_lines_read_as_bounded_paragraphs(lang, line):
+    """Numbered one-sentence lines with no blank line between them read as one wrapped paragraph;
+    past MAX_PARAGRAPH characters it ends after a line that ends a clause, so that the rules
+    reading the paragraph at every line stay linear. Every line is still its own sentence."""
+    text = "".join(line.format(k) + "\n" for k in range(1, 6001))
+    reading = read(text, lang)
+    lengths = [sum(len(x.text) for x in p.lines) for p in reading.paragraphs]
+    assert len(lengths) > 1 and max(lengths) < MAX_PARAGRAPH + 20
+    assert sum(len(p.lines) for p in reading.paragraphs) == 6000
+    segments = segment_text(text, lang)
+    assert [s.text for s in segments] == [line.format(k) for k in range(1, 6001)]
+    assert [s.lines for s in segments] == [(k,) for k in range(1, 6001)]

@@ -132,6 +132,18 @@ def test_arabic_variants_of_azerbaijan(lexicon, variant):
     assert lexicon.ar_ids(variant) == lexicon.ar_ids("أذربيجان") != []
 
 
+@pytest.mark.parametrize("variant", [
+    "安全\u200b理事会", "安全\u2060理事会", "安全\ufe0f理事会",  # zero-width space, word joiner, variation selector
+])
+def test_chinese_names_are_found_through_invisible_marks(lexicon, variant):
+    assert lexicon.zh_ids(variant) == lexicon.zh_ids("安全理事会") != []
+
+
+@pytest.mark.parametrize("variant", ["أذربي\u00adجان", "أذر\u034fبيجان", "أذ\u2063ربيجان", "ﺃﺫ\u2060ﺭﺑﻴﺠﺎﻥ"])
+def test_arabic_names_are_found_through_invisible_marks(lexicon, variant):
+    assert lexicon.ar_ids(variant) == lexicon.ar_ids("أذربيجان") != []
+
+
 @pytest.mark.parametrize("variant", ["المغرب", "والمغرب", "بالمغرب", "للمغرب", "فالمغرب", "كالمغرب", "وبالمغرب"])
 def test_arabic_clitics_on_morocco(lexicon, variant):
     assert names(lexicon, lexicon.ar_ids(variant)) == ["摩洛哥"]

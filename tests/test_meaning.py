@@ -9,6 +9,7 @@ import textwrap
 
 import numpy as np
 import pytest
+from hostile import presentation_forms, with_controls
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sample_lines import a, z
@@ -41,6 +42,17 @@ def test_vectors_are_unit_length_and_empty_text_is_zero():
     assert v.shape == (3, embed.DIM) and v.dtype == np.float32
     assert np.allclose(np.linalg.norm(v[[0, 2]], axis=1), 1.0, atol=1e-5)
     assert not v[1].any()
+
+
+def test_invisible_controls_and_presentation_forms_do_not_change_a_vector():
+    """The encoder reads the folded text: a sentence strewn with tatweel, joiners, soft hyphens
+    and bidi marks, in presentation forms or not, has the clean sentence's vector (before, a
+    zero-width non-joiner made other tokens of a word: cosine 0.65 to the clean sentence)."""
+    clean = [a(MOVED[1]), z(MOVED[0])]
+    strewn = [with_controls(presentation_forms(clean[0])), with_controls(clean[0]),
+              "\u2067" + clean[1].replace("，", "\u200b，\u2060") + "\u2069"]
+    v = embed.embed(clean + strewn)
+    assert np.abs(v[2:4] - v[0]).max() < 1e-6 and np.abs(v[4] - v[1]).max() < 1e-6
 
 
 def _displaced_statement() -> tuple[str, str, list[str]]:

@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from layouts import AR_WIDTHS, LAYOUTS, ZH_WIDTHS, layout
 
 import aligner
+from aligner.detect import language_of
+from aligner.errors import InputError
 from aligner.layout import read
 from aligner.lexicon import load
-from aligner.read import lines_of
+from aligner.read import decode, lines_of
 from aligner.records import records
 from aligner.write import write_jsonl
 
@@ -138,6 +140,45 @@ def test_no_exception_for_any_unicode_input(zh: str, ar: str) -> None:
 @given(zh=ZH, ar=AR)
 def test_output_is_the_same_every_run(zh: str, ar: str) -> None:
     assert jsonl(aligner.align(zh, ar, lexicon=load(), check=False)) == jsonl(aligner.align(zh, ar, lexicon=load(), check=False))
+
+
+# Text as a text file holds it: any character but the C0 controls other than tab and line breaks (bytes
+# such as 0x06, the high byte of every Arabic letter in UTF-16, make some byte strings both UTF-8 and UTF-16).
+_TEXT_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters=[chr(c) for c in [*range(9), *range(14, 32)]])
+
+
+@st.composite
+def _with_nuls(draw) -> tuple[bytes, str]:
+    """UTF-8 text, a real sample's or generated, with one to three NUL bytes put anywhere (even
+    inside a character's bytes); and the language it is read as."""
+    lang = draw(st.sampled_from(["zh", "ar"]))
+    text = draw(st.one_of(_stretch(f"S_PV.7050_{lang}.txt"), st.text(_TEXT_CHARS, min_size=12, max_size=400)))
+    data = text.encode("utf-8")
+    for at in draw(st.lists(st.integers(0, len(data)), min_size=1, max_size=3)):
+        data = data[:at] + b"\x00" + data[at:]
+    return data, lang
+
+
+@PROFILE
+@given(_with_nuls())
+def test_utf8_with_a_few_nul_bytes_is_never_decoded_as_another_encoding(case: tuple[bytes, str]) -> None:
+    """A few stray NULs in a UTF-8 file once made it read as UTF-16 without a byte-order mark:
+    mojibake that still counts as Han letters, aligned with exit code 0. It is refused instead."""
+    data, lang = case
+    try:
+        _, encoding = decode(data, lang)
+    except InputError as e:
+        assert "NUL" in str(e)
+        return
+    assert encoding.startswith("utf-8"), encoding
+
+
+@PROFILE
+@given(lang=st.sampled_from(["zh", "ar"]), encoding=st.sampled_from(["utf-16-le", "utf-16-be"]), data=st.data())
+def test_utf16_without_a_byte_order_mark_is_still_read_as_utf16(lang: str, encoding: str, data) -> None:
+    """The refusal of stray NULs never takes real UTF-16 (whose NULs are half its ASCII bytes) for UTF-8."""
+    text = data.draw(_stretch(f"S_PV.7050_{lang}.txt").filter(lambda t: language_of(t) == lang))
+    assert decode(text.encode(encoding), lang) == (text, encoding)
 
 
 def test_output_is_byte_identical_across_processes(tmp_path: Path) -> None:

@@ -79,6 +79,9 @@ def test_chinese_heading_after_bom_keeps_its_role():
     ("\tالأرجنتين\tالسيد سكيف", "الأرجنتين السيد سكيف", "item"),
     ("- 主席： 马梅德亚罗夫先生..... (阿塞拜疆)", "主席： 马梅德亚罗夫先生..... (阿塞拜疆)", "item"),
     ("议程通过。", "议程通过。", ""),
+    # bidi marks before a markdown mark do not hide it, and stay
+    ("\u202b## مجلس الأمن\u202c", "\u202bمجلس الأمن\u202c", "title"),
+    ("\u200f - بند أول", "\u200fبند أول", "item"),
 ])
 def test_clean_line(raw, text, mark):
     assert clean_line(raw) == (text, mark)

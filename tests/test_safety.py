@@ -357,6 +357,62 @@ def test_a_cache_folder_owned_by_someone_else_is_passed_over(tmp_path, monkeypat
     assert path.read_text(encoding="utf-8") == "built" and path.parent != foreign
 
 
+def _align_with_cache(pair, tmp_path, cache: Path, tmpdir: Path, *options: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ALIGNER_CACHE": str(cache), "TMPDIR": str(tmpdir)}
+    command = [sys.executable, "-m", "aligner", "align", *map(str, pair), "-o", str(tmp_path / "out.tsv"), *options]
+    return subprocess.run(command, env=env, capture_output=True, text=True)
+
+
+def _cache_warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("warning:") and "cache" in line]
+
+
+def test_an_unusable_cache_folder_is_said_once_and_not_under_quiet(pair, tmp_path):
+    """A broken cache folder (a file in its place) costs a run its cached tables: said once."""
+    broken, tmpdir = put(tmp_path / "cache", "not a folder"), tmp_path / "tmp"
+    tmpdir.mkdir()
+    done = _align_with_cache(pair, tmp_path, broken, tmpdir)
+    assert done.returncode == 0, done.stderr
+    assert _cache_warnings(done.stderr) == [f"warning: the cache folder {broken} cannot be used (a file is in its place): "
+                                            f"the cache is in {tmpdir / 'aligner-cache'} instead"]
+    blocked = tmp_path / "blocked"
+    put(blocked / "aligner-cache", "not a folder either")
+    done = _align_with_cache(pair, tmp_path, broken, blocked)
+    warned = _cache_warnings(done.stderr)
+    assert done.returncode == 0 and len(warned) == 1, done.stderr
+    assert "no cache folder can be written" in warned[0] and "set ALIGNER_CACHE" in warned[0]
+    quiet = _align_with_cache(pair, tmp_path, broken, blocked, "-q")
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_a_read_only_cache_folder_is_said_once(pair, tmp_path):
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(read_only)], capture_output=True).returncode:
+        pytest.skip("mounting a read-only tmpfs needs root")
+    try:
+        (tmp_path / "tmp").mkdir()
+        done = _align_with_cache(pair, tmp_path, read_only / "aligner", tmp_path / "tmp")
+    finally:
+        subprocess.run(["umount", str(read_only)], check=True)
+    assert done.returncode == 0, done.stderr
+    assert _cache_warnings(done.stderr) == [f"warning: the cache folder {read_only / 'aligner'} cannot be used "
+                                            f"(read-only file system): the cache is in {tmp_path / 'tmp' / 'aligner-cache'} instead"]
+
+
+def test_a_batch_says_once_that_its_cache_folder_is_unusable(tmp_path):
+    for k in range(2):
+        put(tmp_path / "in" / f"S_PV.{k + 1}_zh.txt", ZH)
+        put(tmp_path / "in" / f"S_PV.{k + 1}_ar.txt", AR)
+    broken, tmpdir = put(tmp_path / "cache", "not a folder"), tmp_path / "tmp"
+    tmpdir.mkdir()
+    env = {**os.environ, "ALIGNER_CACHE": str(broken), "TMPDIR": str(tmpdir)}
+    done = subprocess.run([sys.executable, "-m", "aligner", "batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"),
+                           "--jobs", "2"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert len(_cache_warnings(done.stderr)) == 1, done.stderr
+
+
 def test_a_cache_entry_that_fails_validation_is_rebuilt(tmp_path):
     put(tmp_path / "t.json", "damaged")
     assert cached_file("t.json", lambda: "good", tmp_path, valid=lambda p: p.read_text() == "good").read_text() == "good"
@@ -399,6 +455,77 @@ def test_a_closed_stdout_ends_the_run_quietly(command):
     proc.wait(timeout=120)
     assert proc.returncode == 128 + signal.SIGPIPE
     assert err == ""
+
+
+# --- 12b. a full disk ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 200 KB tmpfs (as root; skipped where mounting is not allowed), unmounted after the test."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("mounting a small tmpfs needs root")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def _one_line(proc: subprocess.CompletedProcess, *words: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in proc.stderr, proc.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def test_a_full_disk_fails_in_one_line_and_replaces_nothing(full_disk):
+    earlier = put(full_disk / "doc.tsv", "an earlier run\n")
+    command = [sys.executable, "-m", "aligner", "align", str(ZH_7050), str(AR_7050), "-o", str(full_disk / "doc"),
+               "--format", "tsv,jsonl,tmx"]
+    _one_line(subprocess.run(command, capture_output=True, text=True), "No space left on device",
+              "no output file was written or replaced")
+    assert sorted(p.name for p in full_disk.iterdir()) == ["doc.tsv"]  # no temp file, no half of an output
+    assert earlier.read_text(encoding="utf-8") == "an earlier run\n"
+
+
+def test_a_batch_on_a_full_disk_reports_the_pair_and_leaves_no_temp_file(full_disk):
+    """The pair's outputs do not fit: the pair fails with the one-line reason (exit 1), the
+    report says it, and no half-written output or temp file is left."""
+    put(full_disk.parent / "in" / "S_PV.7050_zh.txt", ZH_7050.read_text(encoding="utf-8"))
+    put(full_disk.parent / "in" / "S_PV.7050_ar.txt", AR_7050.read_text(encoding="utf-8"))
+    proc = subprocess.run([sys.executable, "-m", "aligner", "batch", str(full_disk.parent / "in"), "-o",
+                           str(full_disk / "out"), "--format", "tsv,jsonl,tmx", "-q"], capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    report = json.loads((full_disk / "out" / "report.json").read_text(encoding="utf-8"))
+    assert "cannot write (No space left on device)" in report["pairs"][0]["error"], report
+    assert sorted(p.name for p in (full_disk / "out").rglob("*")) == ["report.json"]
+
+
+@pytest.mark.parametrize("command", [["align", ZH_7050, AR_7050, "-o", "-", "--format", "jsonl"],
+                                     ["segment", ZH_7050, "--jsonl"]])
+def test_standard_output_on_a_full_disk_fails_in_one_line(command):
+    with open("/dev/full", "w") as full:  # every write: ENOSPC
+        proc = subprocess.run([sys.executable, "-m", "aligner", *map(str, command)], stdout=full, stderr=subprocess.PIPE,
+                              text=True)
+    _one_line(proc, "standard output: cannot write (No space left on device)")
+
+
+def test_the_outputs_of_a_run_are_written_all_or_none(pair, tmp_path, monkeypatch):
+    """The disk fills up on the last format: the formats before it are not left written, nor
+    their earlier versions replaced (every file waits as a temp file until all are written)."""
+    from aligner import write
+
+    def full(recs, out, info):
+        out.write("<?xml")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setitem(write.WRITERS, "tmx", full)
+    earlier = put(tmp_path / "doc.tsv", "an earlier run\n")
+    refused(run("align", *pair, "-o", tmp_path / "doc", "--format", "tsv,jsonl,tmx", "--report", tmp_path / "moves.json"),
+            "doc.tmx: cannot write (No space left on device)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ar.txt", "doc.tsv", "zh.txt"]
+    assert earlier.read_text(encoding="utf-8") == "an earlier run\n"
 
 
 # --- 13. the library checks what the command line checks ------------------------------------------
