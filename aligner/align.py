@@ -15,7 +15,7 @@ from .dp import Tables, band_limits, best_path
 from .guard import check_pair, require_complete
 from .layout import Reading, read
 from .lexicon import Lexicon, load
-from .model import Alignment, Bead, Segment, Turn, paragraph_break, same_paragraph, same_sentence
+from .model import Alignment, Bead, Segment, Turn, paragraph_break, runs_on, same_sentence
 from .recover import mark_moves, reading_sort, recover_displaced
 from .segment import segment, split_at_joints
 from .turns import align_turns, complete_affiliations, meeting_record, one_part, split_turns
@@ -252,6 +252,11 @@ def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
             out.append(beads[k])
             k += 1
             continue
+        crossed = _pair_of_lone(ctx, out[-1] if out else None, beads[k:k + 2], beads[k + 2] if k + 2 < len(beads) else None)
+        if crossed is not None:
+            out.append(crossed)
+            k += 2
+            continue
         end = k + 1
         while end < len(beads) and _lone_side(beads[end]) == side:
             end += 1
@@ -268,6 +273,20 @@ def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
     return out
 
 
+def _pair_of_lone(ctx: PairContext, prev: Bead | None, lone: list[Bead], nxt: Bead | None) -> Bead | None:
+    """A Chinese and an Arabic sentence left alone side by side between two beads, each in the
+    paragraph of a neighbour there, as one bead, if the bead model scores it above the two
+    omitted (the DP left them apart; with the prior against omissions they may be a pair)."""
+    if len(lone) < 2 or prev is None or nxt is None or {_lone_side(b) for b in lone} != {"zh", "ar"}:
+        return None
+    zh, ar = (lone[0].zh or lone[1].zh)[0], (lone[0].ar or lone[1].ar)[0]
+    if not all(runs_on(getattr(prev, lang)[-1], seg) or runs_on(seg, getattr(nxt, lang)[0])
+               for lang, seg in (("zh", zh), ("ar", ar)) if getattr(prev, lang) and getattr(nxt, lang)):
+        return None
+    bead = ctx.bead([zh], [ar], prev.turn, (prev.speaker_zh, prev.speaker_ar))
+    return bead if ctx.score([zh], [ar]) > 2 * (ctx.evidence.skip + ctx.evidence.omitted) else None
+
+
 def _lone_side(b: Bead) -> str | None:
     """The language of a bead holding one sentence of one language only."""
     return "zh" if len(b.zh) == 1 and not b.ar else "ar" if len(b.ar) == 1 and not b.zh else None
@@ -275,15 +294,15 @@ def _lone_side(b: Bead) -> str | None:
 
 def _absorb_run(ctx: PairContext, prev: Bead, run: list[Segment], nxt: Bead, side: str) -> list[Bead] | None:
     """prev and nxt grown by the run (its head joining prev, its tail nxt, each in the same
-    paragraph), at the split the bead model scores best; None if leaving the run alone
+    paragraph or sentence: model.runs_on), at the split the bead model scores best; None if leaving the run alone
     scores better (the DP's comparison, past its shapes, with the prior against a sentence
     omitted inside a paragraph: Evidence.omitted)."""
     best, best_value = None, ctx.score(prev.zh, prev.ar) + ctx.score(nxt.zh, nxt.ar) + (ctx.evidence.skip + ctx.evidence.omitted) * len(run)
     for cut in range(len(run) + 1):
         head, tail = run[:cut], run[cut:]
-        if head and not all(same_paragraph(a, b) for a, b in zip([getattr(prev, side)[-1], *head], head)):
+        if head and not all(runs_on(a, b) for a, b in zip([getattr(prev, side)[-1], *head], head)):
             continue
-        if tail and not all(same_paragraph(a, b) for a, b in zip(tail, [*tail[1:], getattr(nxt, side)[0]])):
+        if tail and not all(runs_on(a, b) for a, b in zip(tail, [*tail[1:], getattr(nxt, side)[0]])):
             continue
         pair = [_grown(ctx, prev, [*getattr(prev, side), *head], side) if head else prev,
                 _grown(ctx, nxt, [*tail, *getattr(nxt, side)], side) if tail else nxt]

@@ -42,6 +42,12 @@ def same_paragraph(first: Segment, second: Segment) -> bool:
     return first.index + 1 == second.index and first.place[-1] == second.place[0]
 
 
+def runs_on(first: Segment, second: Segment) -> bool:
+    """Consecutive in the source and in one paragraph, or one sentence's pieces (a reader that
+    took a wrapped line for a paragraph's end still leaves the sentence open)."""
+    return same_paragraph(first, second) or (first.index + 1 == second.index and same_sentence(first, second))
+
+
 def same_sentence(prev: Segment, seg: Segment) -> bool:
     """Whether a piece continues the one before it: pieces of one repaired sentence,
     or a sentence piece that stopped mid-sentence followed by another."""

@@ -377,6 +377,33 @@ def short_lines(sizes: list[int], budget: float, mem_cap_mb: float) -> dict:
     return {"budget_s": budget, "rows": rows, "slopes": slopes}
 
 
+def displaced_text(budget: float, mem_cap_mb: float) -> dict:
+    """The UNPC development set (4,000 pairs of 732 UN documents, ../shared/eval/unpc_dev) through
+    `aligner align -q` as a subprocess, in reading order and with its Arabic displaced as a misread
+    two-column page leaves it (golddocs.displaced): wall and CPU time, peak RSS, and their ratio
+    (issue 23: displaced within 1.5x of reading order, RSS <= 1 GB). Absent shared data: skipped."""
+    sys.path.insert(0, str(BENCH))
+    import golddocs
+
+    if not golddocs.UNPC.exists():
+        return {"skipped": f"{golddocs.UNPC} absent"}
+    unpc = golddocs.unpc()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, doc in (("reading order", unpc), ("displaced", golddocs.displaced(unpc))):
+            zh, ar = Path(tmp) / "unpc_zh.txt", Path(tmp) / "unpc_ar.txt"
+            zh.write_text(doc.zh, encoding="utf-8")
+            ar.write_text(doc.ar, encoding="utf-8")
+            say(f"  UNPC dev, {name} ...")
+            r = run_process([aligner_command(), "align", str(zh), str(ar), "-o", f"{tmp}/out.jsonl", "-q", "--force"],
+                            budget, mem_cap_mb)
+            rows.append({"case": name, **{k: r[k] for k in ("wall_s", "cpu_s", "peak_rss_mb", "killed", "exit", "stderr")}})
+            say(f"    {r['wall_s']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB")
+    read, moved = rows
+    ok = not any(r["killed"] or r["exit"] for r in rows)
+    return {"rows": rows, "ratio": moved["wall_s"] / read["wall_s"] if ok else None}
+
+
 def _brief(r: dict) -> str:
     t = r.get("total_s")
     return (f"{r.get('segments')} segments, " + (f"{t:.2f} s" if t else f"stopped ({r['killed'] or r.get('error')})")
@@ -534,6 +561,12 @@ def targets(res: dict) -> list[tuple[str, str, str, bool | None]]:
         target = "≤ ~1.1" if s["to"] == 100 and s["from"] == 10 else "(for information)"
         rows.append((f"log-log slope of time, {s['from']}× → {s['to']}×", target, val,
                      ok if s["from"] == 10 and s["to"] == 100 else None))
+    dt = res.get("displaced", {})
+    if dt.get("rows"):
+        rows.append(("UNPC dev, displaced / reading order, wall", "≤ 1.5×",
+                     f"{dt['ratio']:.2f}×" if dt["ratio"] is not None else "not measured", dt["ratio"] is not None and dt["ratio"] <= 1.5))
+        peak = max(r["peak_rss_mb"] for r in dt["rows"])
+        rows.append(("UNPC dev, peak RSS (reading order and displaced)", "≤ 1 GB", f"{peak:,.0f} MB", peak <= 1024))
     for s in res["short_lines"]["slopes"]:
         rows.append((f"log-log slope of time, {s['from']:,} → {s['to']:,} short lines a side", f"≤ ~{TARGETS['slope']}",
                      f"{s['slope']:.2f}", s["slope"] <= TARGETS["slope"]))
@@ -636,6 +669,19 @@ def render(res: dict) -> str:
         L.append(f"| {r['lines']:,} | {wall} | {f(r['cpu_s'], 1)} | {1000 * r['wall_s'] / r['lines']:.2f} | "
                  f"{r['peak_rss_mb']:,.0f} |")
     L += ["", *[f"Log-log slope of wall time, {s['from']:,} → {s['to']:,} lines: {s['slope']:.2f}." for s in sl["slopes"]]]
+    dt = res.get("displaced", {})
+    L += ["", "## 2c. Displaced text", ""]
+    if "rows" in dt:
+        L += ["`aligner align ZH AR -o OUT.jsonl -q --force` as a subprocess on the UNPC development set "
+              "(4,000 pairs of 732 UN documents as one text), in reading order and with its Arabic displaced "
+              "(bench/golddocs.displaced: pages of 12 paragraphs, on half of them the second column first).", "",
+              "| Arabic | wall (s) | CPU, user + sys (s) | peak RSS (MB) |", "|---|---|---|---|"]
+        L += [f"| {r['case']} | {f(r['wall_s'], 1)}{' (' + r['killed'] + ')' if r['killed'] else ''} | {f(r['cpu_s'], 1)} | "
+              f"{r['peak_rss_mb']:,.0f} |" for r in dt["rows"]]
+        if dt["ratio"] is not None:
+            L += ["", f"Displaced / reading order, wall: {dt['ratio']:.2f}× (target ≤ 1.5×)."]
+    else:
+        L += [f"Skipped: {dt.get('skipped', 'not run')}."]
     L += ["", "## 3. Baseline: length-only Gale–Church", "",
           "bench/baseline.py: the classic DP (beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2 with the paper's priors; "
           "normal length model, c = ratio of total lengths, s² = 6.8; band of ±"
@@ -713,6 +759,8 @@ def main() -> None:
     res["scaling"] = scaling(sizes, args.band, args.budget, args.mem_cap_mb)
     say("2b. many short lines ...")
     res["short_lines"] = short_lines([int(x) for x in args.short_lines.split(",") if x], args.budget, args.mem_cap_mb)
+    say("2c. displaced text ...")
+    res["displaced"] = displaced_text(args.budget, args.mem_cap_mb)
     res["machine"]["load_avg_at_end"] = os.getloadavg()
     res["source_at_end"] = source_hash(ROOT)
     snapshot.cleanup()
