@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 
+EXTENSIONS = ("pdf", "docx")  # the extensions `batch` pairs beside text files' (the content still decides)
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
 _PDF_HEADER_WITHIN = 1024  # bytes before "%PDF-" a PDF reader accepts
@@ -55,6 +56,9 @@ class Left:
     text: str
     what: str
 
+    def describe(self) -> str:
+        return f"{self.what}, {self.place.describe()}: {self.text}" if self.place.page else f"{self.what}: {self.text}"
+
 
 @dataclass
 class Extracted:
@@ -65,6 +69,21 @@ class Extracted:
     places: dict[int, list[tuple[int, Place]]]  # line number in `text` -> (offset in the line, place)
     left_out: list[Left] = field(default_factory=list)
     pages: int = 0
+
+    def describe(self) -> str:
+        """What was read, in a line: "PDF, 15 pages, 30 lines left out (footer, page number, running head)"."""
+        pages = f", {self.pages} page{'s' if self.pages != 1 else ''}" if self.kind == "PDF" else ""
+        what = sorted({entry.what for entry in self.left_out})
+        kept_apart = "headers and footers" if self.kind == "DOCX" else "lines"
+        return (f"{self.kind}{pages}, {len(self.left_out)} {kept_apart} left out" +
+                (f" ({', '.join(what)})" if what else ""))
+
+    def where(self, lines) -> str:
+        """Where the given lines of the text stood: "page 3, column 2; page 4, column 1"."""
+        places = []
+        for line in lines:
+            places += [p for p in self.places_of(line) if p not in places]
+        return "; ".join(p.describe() for p in places) or "no page recorded"
 
     def places_of(self, line: int, start: int = 0, end: int | None = None) -> list[Place]:
         """The places the characters start:end of a line of the text came from, in order."""

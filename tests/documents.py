@@ -35,6 +35,8 @@ SAMPLES = ROOT / "samples"
 FONTS = {"latin": "DejaVu Sans", "zh": "WenQuanYi Micro Hei", "ar": "Amiri"}
 HEAD_TITLE = {"zh": "联合国与区域和次区域组织在维护国际和平与安全方面的合作",
               "ar": "التعاون بين الأمم المتحدة والمنظمات الإقليمية ودون الإقليمية في صون السلام والأمن الدوليين"}
+NOTICE = {"zh": "本记录包括", "ar": "يتضمن هذا المحضر"}  # a meeting record's cover ends with its notice
+_LINE = {"zh": 260, "ar": 320}  # twentieths of a point
 JOB = {"zh": "13-52982 (C)", "ar": "13-52982 (A)"}
 _SUPERSCRIPT = re.compile("[\u00b9\u00b2\u00b3\u2070-\u2079]+")
 _SUPERSCRIPT_DIGITS = str.maketrans("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079", "1230456789")
@@ -137,9 +139,8 @@ def _block_xml(block: Block, lang: str, notes: dict[str, str], used: list[str], 
     return f"<w:p>{_paragraph_props(lang, style, section)}{runs}</w:p>"
 
 
-def _section(layout: Layout, columns: int, continuous: bool = False, last: bool = True) -> str:
-    refs = ('<w:headerReference w:type="default" r:id="rIdHeader"/>'
-            '<w:footerReference w:type="default" r:id="rIdFooter"/>') if last else ""
+def _section(layout: Layout, columns: int, continuous: bool = False) -> str:
+    refs = '<w:headerReference w:type="default" r:id="rIdHeader"/><w:footerReference w:type="default" r:id="rIdFooter"/>'
     kind = '<w:type w:val="continuous"/>' if continuous else ""
     bidi = "<w:bidi/>" if layout.lang == "ar" else ""
     return (f"<w:sectPr>{refs}{kind}<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"
@@ -159,12 +160,15 @@ def _header_footer(layout: Layout) -> tuple[str, str]:
     return header, footer
 
 
-def _styles() -> str:
+def _styles(lang: str) -> str:
+    """Body text set with exact line spacing, as the UN sets its documents (10 pt Chinese on 13 pt,
+    12 pt Arabic on 16 pt), and 6 pt between paragraphs."""
     fonts = f'w:ascii="{FONTS["latin"]}" w:hAnsi="{FONTS["latin"]}" w:eastAsia="{FONTS["zh"]}" w:cs="{FONTS["ar"]}"'
     return (f'<w:styles xmlns:w="{_W}"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts {fonts}/>'
             '<w:sz w:val="20"/><w:szCs w:val="24"/></w:rPr></w:rPrDefault>'
-            '<w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="260" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>'
-            '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/>'
+            f'</w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
+            f'<w:pPr><w:spacing w:after="120" w:line="{_LINE[lang]}" w:lineRule="exact"/></w:pPr></w:style>'
+            '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/>'
             '<w:rPr><w:b/><w:bCs/><w:sz w:val="22"/><w:szCs w:val="26"/></w:rPr></w:style>'
             '<w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/>'
             '<w:rPr><w:sz w:val="16"/><w:szCs w:val="18"/></w:rPr></w:style>'
@@ -215,7 +219,7 @@ def write_docx(path: Path, body: list[Block], notes: dict[str, str], layout: Lay
     cover, rest = body[:layout.cover], body[layout.cover:] * layout.repeat
     parts = [_block_xml(b, lang, notes, used) for b in cover[:-1]]
     if cover:  # the cover's last paragraph ends its one-column section
-        parts.append(_block_xml(cover[-1], lang, notes, used, section=_section(layout, 1, last=False)))
+        parts.append(_block_xml(cover[-1], lang, notes, used, section=_section(layout, 1)))
     parts += [_block_xml(b, lang, notes, used) for b in rest]
     continuous = bool(cover)
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_W}" xmlns:r="{_R}">'
@@ -226,7 +230,7 @@ def write_docx(path: Path, body: list[Block], notes: dict[str, str], layout: Lay
         z.writestr("_rels/.rels", _PACKAGE_RELS)
         z.writestr("word/_rels/document.xml.rels", _DOCUMENT_RELS)
         z.writestr("word/document.xml", document)
-        z.writestr("word/styles.xml", _styles())
+        z.writestr("word/styles.xml", _styles(lang))
         z.writestr("word/header1.xml", header)
         z.writestr("word/footer1.xml", footer)
         z.writestr("word/footnotes.xml", _footnotes([notes[m] for m in used], lang))
@@ -234,8 +238,11 @@ def write_docx(path: Path, body: list[Block], notes: dict[str, str], layout: Lay
 
 
 def sample_docx(path: Path, sample: str, lang: str, **layout) -> Path:
-    """A sample of samples/ laid out as a Word file (see Layout for the options)."""
+    """A sample of samples/ laid out as a Word file (see Layout for the options; cover="notice" sets
+    a meeting record's cover, up to its notice, in one column)."""
     body, notes = blocks((SAMPLES / sample).read_text(encoding="utf-8"), lang)
+    if layout.pop("cover", None) == "notice":
+        layout["cover"] = next((k + 1 for k, b in enumerate(body) if b.text.startswith(NOTICE[lang])), 0)
     return write_docx(path, body, notes, Layout(lang, **layout))
 
 
@@ -247,12 +254,32 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _soffice(args: list[str], profile: str) -> None:
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", *args],
+                   check=True, capture_output=True, timeout=600)
+
+
 def to_pdf(docx_files: list[Path], out_dir: Path) -> list[Path]:
-    """Convert Word files to PDF with one LibreOffice run (its own profile, so that parallel runs do not clash)."""
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(out_dir), *map(str, docx_files)],
-                       check=True, capture_output=True, timeout=600)
+    """Convert Word files to PDF with LibreOffice (its own profile, so that parallel runs do not clash).
+
+    By way of OpenDocument, with punctuation no longer hung past the line: LibreOffice hangs a
+    Chinese full stop that ends a full line, and draws none where another column follows
+    (Word's w:overflowPunct does not turn that off)."""
+    with tempfile.TemporaryDirectory() as work:
+        odt_dir = Path(work) / "odt"
+        _soffice(["--convert-to", "odt", "--outdir", str(odt_dir), *map(str, docx_files)], work + "/profile")
+        odts = []
+        for docx in docx_files:
+            odt = odt_dir / (docx.stem + ".odt")
+            with zipfile.ZipFile(odt) as z:
+                parts = {info: z.read(info.filename) for info in z.infolist()}
+            with zipfile.ZipFile(odt, "w") as z:
+                for info, data in parts.items():
+                    if info.filename in ("styles.xml", "content.xml"):
+                        data = data.replace(b'punctuation-wrap="hanging"', b'punctuation-wrap="simple"')
+                    z.writestr(info, data)
+            odts.append(odt)
+        _soffice(["--convert-to", "pdf", "--outdir", str(out_dir), *map(str, odts)], work + "/profile")
     return [out_dir / (p.stem + ".pdf") for p in docx_files]
 
 
@@ -261,7 +288,7 @@ def main(argv: list[str]) -> None:
     out = Path(argv[0])
     repeat = int(argv[argv.index("--repeat") + 1]) if "--repeat" in argv else 1
     out.mkdir(parents=True, exist_ok=True)
-    made = [sample_docx(out / f"S_PV.7050_{lang}.docx", f"S_PV.7050_{lang}.txt", lang, repeat=repeat)
+    made = [sample_docx(out / f"S_PV.7050_{lang}.docx", f"S_PV.7050_{lang}.txt", lang, cover="notice", repeat=repeat)
             for lang in ("zh", "ar")]
     for pdf in to_pdf(made, out):
         print(pdf)
