@@ -144,7 +144,10 @@ def _not_text(path: Path) -> dict | None:
             head = f.read(_HEAD)
     except OSError as e:
         return _left_out(path, "not text", f"cannot read ({e.strerror})")
-    what = None if formats.kind_of(head) else binary_kind(head)
+    if formats.kind_of(head):
+        why = formats.unreadable(path, head)
+        return _left_out(path, "not text", why) if why else None
+    what = binary_kind(head)
     return _left_out(path, "not text", f"this is {what}, not text") if what else None
 
 

@@ -79,21 +79,9 @@ class Extracted:
                 (f" ({', '.join(what)})" if what else ""))
 
     def where(self, lines) -> str:
-        """Where the given lines of the text stood: "page 3, column 2; page 4, column 1"."""
-        places = []
-        for line in lines:
-            places += [p for p in self.places_of(line) if p not in places]
+        """Where the given lines of the text stood, in order: "page 3, column 2; page 4, column 1"."""
+        places = dict.fromkeys(place for line in lines for _, place in self.places.get(line, []))
         return "; ".join(p.describe() for p in places) or "no page recorded"
-
-    def places_of(self, line: int, start: int = 0, end: int | None = None) -> list[Place]:
-        """The places the characters start:end of a line of the text came from, in order."""
-        spans = self.places.get(line, [])
-        out = []
-        for k, (offset, place) in enumerate(spans):
-            stop = spans[k + 1][0] if k + 1 < len(spans) else None
-            if (end is None or offset < end) and (stop is None or stop > start) and place not in out:
-                out.append(place)
-        return out
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
@@ -122,6 +110,28 @@ def kind_of(head: bytes) -> str | None:
         return "PDF"
     if head.startswith(ZIP_MAGIC):
         return "DOCX"
+    return None
+
+
+def unreadable(path, head: bytes) -> str | None:
+    """Why a file whose first bytes say PDF or DOCX cannot be read (damaged, encrypted, not a Word
+    file), else None; without reading its pages (what `batch` asks of a file before pairing it)."""
+    kind = kind_of(head)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        if kind == "PDF":
+            from . import pdf
+
+            pdf.check(data, str(path))
+        elif kind == "DOCX":
+            from . import docx
+
+            docx.read(data, str(path))  # quick: a Word file is read whole in a few milliseconds
+    except InputError as e:
+        return str(e).removeprefix(f"{path}: ")
+    except OSError as e:
+        return f"cannot read ({e.strerror})"
     return None
 
 

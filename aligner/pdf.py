@@ -37,6 +37,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -50,6 +51,7 @@ _ROW_TOLERANCE = 0.55  # of the font size: glyphs with baselines this close shar
 _PIECE_GAP = 0.8  # of the font size: a wider gap cuts a row into pieces (a gutter may lie there)
 _CELL_GAP = 2.0  # of the font size: a wider gap inside a column is between the cells of a table row
 _SPACE_GAP = 0.2  # of the font size: a gap without a space glyph that is a word space
+_WIDE_SPACE_GAP = 0.5  # the same where the PDF draws its spaces
 _FULL_LINE = 0.8  # of a column's width: a line of running text that fills its column
 _FULL_SHARE = 0.5  # lines of each side of a zone that must fill their side for it to be two columns
 _MIDDLE = (0.25, 0.75)  # where on the text's width a gutter may lie
@@ -125,7 +127,7 @@ def read(data: bytes, name: str) -> Extracted:
     """A PDF's text, paragraph by paragraph, in reading order (see formats.py for the form)."""
     pages = _glyph_pages(data, name)
     if not any(page.rows for page in pages):
-        raise InputError(f"{name}: a PDF without a text layer ({len(pages)} page(s) of images: a scan?); "
+        raise InputError(f"{name}: a PDF without a text layer (no text on any of its {len(pages)} page(s): a scan?); "
                          "run OCR on it, or give the text")
     left = _furniture(pages)
     body_size = _body_size(pages)
@@ -141,44 +143,33 @@ def read(data: bytes, name: str) -> Extracted:
 # ---------------------------------------------------------------- glyphs
 
 
-def _glyph_pages(data: bytes, name: str) -> list[_Page]:
-    """The glyphs of every page, grouped into rows; InputError for a PDF that cannot be opened."""
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LTChar, LTContainer
-    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+def check(data: bytes, name: str) -> None:
+    """InputError unless the PDF opens and has a page (what `batch` asks before pairing a file;
+    reading its pages may still find it has no text)."""
     from pdfminer.pdfpage import PDFPage
+
+    with _refusing(name):
+        if next(PDFPage.create_pages(_document(data)), None) is None:
+            raise InputError(f"{name}: a damaged PDF (no pages)")
+
+
+def _document(data: bytes):
+    from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about odd fonts are no user's concern
+    return PDFDocument(PDFParser(BytesIO(data)), password="")
+
+
+@contextmanager
+def _refusing(name: str):
+    """pdfminer's errors as one-line InputErrors: a password needed, or a damaged file."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdftypes import PDFException
     from pdfminer.psparser import PSException
 
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about odd fonts are no user's concern
-
-    def glyphs_of(container, height: float) -> list[_Glyph]:
-        out = []
-        for item in container:
-            if isinstance(item, LTChar):
-                text = item.get_text()
-                if item.upright and text and not text.isspace() or text == " ":
-                    bold = "bold" in item.fontname.lower() or "black" in item.fontname.lower()
-                    out.append(_Glyph(text, item.x0, item.x1, height - item.y1, height - item.y0, item.size, bold,
-                                      len(out), height - item.matrix[5]))
-            elif isinstance(item, LTContainer):
-                out += glyphs_of(item, height)
-        for k, g in enumerate(out):
-            g.order = k
-        return out
-
-    pages = []
     try:
-        document = PDFDocument(PDFParser(BytesIO(data)), password="")
-        manager = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(manager, laparams=None)
-        interpreter = PDFPageInterpreter(manager, device)
-        for number, page in enumerate(PDFPage.create_pages(document), 1):
-            interpreter.process_page(page)
-            layout = device.get_result()
-            pages.append(_Page(number, layout.height, _rows(glyphs_of(layout, layout.height))))
+        yield
     except PDFPasswordIncorrect:
         raise InputError(f"{name}: an encrypted PDF that needs a password to open; "
                          "save an unprotected copy, or give the text") from None
@@ -187,6 +178,39 @@ def _glyph_pages(data: bytes, name: str) -> list[_Page]:
     except (PDFException, PSException, ValueError, KeyError, TypeError, IndexError, AttributeError) as e:
         raise InputError(f"{name}: a damaged PDF ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'unreadable'}); "
                          "save it again, or give the text") from None
+
+
+def _glyph_pages(data: bytes, name: str) -> list[_Page]:
+    """The glyphs of every page, grouped into rows; InputError for a PDF that cannot be opened."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar, LTContainer
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    def glyphs_of(container, height: float):
+        for item in container:
+            if isinstance(item, LTChar):
+                text = item.get_text()
+                if item.upright and text and not text.isspace() or text == " ":
+                    bold = "bold" in item.fontname.lower() or "black" in item.fontname.lower()
+                    yield _Glyph(text, item.x0, item.x1, height - item.y1, height - item.y0, item.size, bold,
+                                 baseline=height - item.matrix[5])
+            elif isinstance(item, LTContainer):
+                yield from glyphs_of(item, height)
+
+    pages = []
+    with _refusing(name):
+        document = _document(data)
+        manager = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(manager, laparams=None)
+        interpreter = PDFPageInterpreter(manager, device)
+        for number, page in enumerate(PDFPage.create_pages(document), 1):
+            interpreter.process_page(page)
+            layout = device.get_result()
+            glyphs = list(glyphs_of(layout, layout.height))
+            for k, g in enumerate(glyphs):
+                g.order = k
+            pages.append(_Page(number, layout.height, _rows(glyphs)))
     if not pages:
         raise InputError(f"{name}: a damaged PDF (no pages)")
     return pages
@@ -250,16 +274,17 @@ def _wide(ch: str) -> bool:
 
 
 def _visual(glyphs: list[_Glyph], base: float, size: float) -> str:
-    """The glyphs' text left to right, raised small digits as superscripts. Spaces are the space glyphs,
-    when the row draws any (a gap then is kerning or bidi placement, as between a bracket and a Latin
-    word in Arabic), else gaps wider than a word space."""
+    """The glyphs' text left to right, raised small digits as superscripts. Spaces are the space glyphs
+    and the gaps wider than a word space; when the row draws space glyphs, only gaps wider than half
+    the font size (a narrower one is kerning or bidi placement, as between a bracket and a Latin word
+    in Arabic)."""
     out, prev = [], None
-    gaps_are_spaces = not any(g.text == " " for g in glyphs)
+    space_gap = _SPACE_GAP if not any(g.text == " " for g in glyphs) else _WIDE_SPACE_GAP
     for g in glyphs:
         text = g.text
         if g.size < _SUPERSCRIPT_SIZE * size and g.bottom < base - 0.15 * size and text.isdigit():
             text = superscript(text)
-        if gaps_are_spaces and prev is not None and _may_space(prev.text[-1], text[0]) and g.x0 - prev.x1 > _SPACE_GAP * size:
+        if prev is not None and _may_space(prev.text[-1], text[0]) and g.x0 - prev.x1 > space_gap * size:
             out.append(" ")
         out.append(text)
         prev = g
@@ -268,14 +293,20 @@ def _visual(glyphs: list[_Glyph], base: float, size: float) -> str:
 
 def _without_joining_pieces(glyphs: list[_Glyph]) -> list[_Glyph]:
     """Without the glyphs some fonts draw between two joined Arabic letters (a stretch of the
-    joining line) that the PDF names by a Latin letter, having no character for them."""
+    joining line, for justification) that the PDF names by a Latin letter or a symbol, having no
+    character for them. Drawn on the left of a letter only, that stretch is a tatweel the text
+    holds (الـ ٥٧), and is read as one."""
     out = []
     for k, g in enumerate(glyphs):
-        if 0 < k < len(glyphs) - 1 and len(g.text) == 1 and _stand_in(g.text):
-            before, after = glyphs[k - 1], glyphs[k + 1]
-            touching = g.x0 - before.x1 < 0.05 * g.size and after.x0 - g.x1 < 0.05 * g.size
-            if touching and _ARABIC.match(before.text[-1]) and _ARABIC.match(after.text[0]):
+        if len(g.text) == 1 and _stand_in(g.text) and k < len(glyphs) - 1:
+            after = glyphs[k + 1]
+            joins_after = after.x0 - g.x1 < 0.05 * g.size and _ARABIC.match(after.text[0])
+            before = glyphs[k - 1] if k else None
+            joins_before = before is not None and g.x0 - before.x1 < 0.05 * g.size and _ARABIC.match(before.text[-1])
+            if joins_after and joins_before:
                 continue
+            if joins_after and (before is None or before.text.isspace() or g.x0 - before.x1 > _SPACE_GAP * g.size):
+                g = _Glyph(**{**g.__dict__, "text": "\u0640"})
         out.append(g)
     return out
 
@@ -342,7 +373,7 @@ def _line(glyphs: list[_Glyph], cell_gap: float, rtl_page: bool) -> _Line:
     return _Line("\t".join(texts), min(g.x0 for g in text_glyphs), max(g.x1 for g in text_glyphs),
                  min(g.top for g in full), max(g.bottom for g in full), size,
                  sum(g.bold for g in text_glyphs) >= 0.8 * len(text_glyphs), rtl,
-                 _first_word(first, rtl), len(cells) > 1, _spaced(end, texts[-1] if rtl else texts[-1]))
+                 _first_word(first, rtl), len(cells) > 1, _spaced(end, texts[-1]))
 
 
 def _spaced(end: _Glyph, text: str) -> bool | None:

@@ -10,11 +10,13 @@ then one or two columns, a running head (symbol, title, date) and a footer
 (page counter and job number) on every page, footnotes as Word footnotes,
 Arabic paragraphs and sections right to left (so its columns run right to
 left). `to_pdf` converts DOCX files with LibreOffice headless, using the CJK
-and Arabic fonts of Debian's packages (fonts-wqy-microhei, fonts-hosny-amiri);
-`scanned_pdf` renders a page to an image and wraps it in a PDF without a text
-layer. Run as a script, it writes the files the benchmark reads:
+and Arabic fonts of Debian's packages (fonts-wqy-microhei, fonts-hosny-amiri).
+For the bad-input tests: `image_pdf` writes a PDF whose page is an image and
+no text (what a scanner makes), `encrypted_pdf` a copy that needs a password.
+Run as a script, it writes the files the benchmark reads (the body repeated
+N times: --repeat 2 makes a Chinese PDF of about 30 pages):
 
-    python tests/documents.py OUT_DIR [--pages 30]
+    python tests/documents.py OUT_DIR [--repeat N]
 """
 from __future__ import annotations
 
@@ -281,6 +283,44 @@ def to_pdf(docx_files: list[Path], out_dir: Path) -> list[Path]:
             odts.append(odt)
         _soffice(["--convert-to", "pdf", "--outdir", str(out_dir), *map(str, odts)], work + "/profile")
     return [out_dir / (p.stem + ".pdf") for p in docx_files]
+
+
+# ---------------------------------------------------------------- PDFs that cannot be read
+
+
+def image_pdf(path: Path, width: int = 64, height: int = 90) -> Path:
+    """A one-page A4 PDF that is only an image (grey stripes, as a scan has no text layer),
+    written object by object with its cross-reference table."""
+    pixels = bytes((x * 4 + y) % 256 for y in range(height) for x in range(width))
+    drawing = b"q 595 0 0 842 0 0 cm /Scan Do Q"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Scan 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n"
+        % (width, height, len(pixels)) + pixels + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(drawing) + drawing + b"\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    table = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def encrypted_pdf(source: Path, path: Path, password: str = "secret") -> Path:
+    """A copy of a PDF that opens only with a password (pypdf, RC4 128 bits)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt(user_password=password, owner_password=password, algorithm="RC4-128")
+    with path.open("wb") as f:
+        writer.write(f)
+    return path
 
 
 def main(argv: list[str]) -> None:
