@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from . import formats
 from .errors import Mismatch, OutputError, Swapped
 from .guard import first_page_symbol
 from .names import TAG_FORMS, language_tag, split_extension, symbol_from_name
@@ -39,7 +40,7 @@ FAILING = ("ambiguous",)  # files left out that fail the batch: a document's fil
 INTERRUPTED = "interrupted"  # the batch was stopped (SIGTERM, Ctrl-C) before the pair was aligned
 REPORT = "report.json"
 MOVES = "moves.json"  # per pair with --report: OUT_DIR/<id>.moves.json
-TEXT_EXTENSIONS = ("txt", "md", "")
+TEXT_EXTENSIONS = ("txt", "md", "") + formats.EXTENSIONS  # PDF and DOCX are read too (formats.py)
 OUTPUT_EXTENSIONS = ("tsv", "jsonl", "json", "tmx", "html")  # what this tool writes: never an input
 _HEAD = 4096  # bytes read to tell text from binary data
 
@@ -139,12 +140,16 @@ def _not_text(path: Path) -> dict | None:
     if ext in OUTPUT_EXTENSIONS:
         return _left_out(path, "earlier output", f"a .{ext} file, as this tool writes: never taken as an input")
     if ext not in TEXT_EXTENSIONS:
-        return _left_out(path, "not text", f"a .{ext} file: only .txt, .md and names without extension are paired")
+        return _left_out(path, "not text", f"a .{ext} file: only .txt, .md, .pdf, .docx and names without extension are paired")
     try:
         with path.open("rb") as f:
-            what = binary_kind(f.read(_HEAD))
+            head = f.read(_HEAD)
     except OSError as e:
         return _left_out(path, "not text", f"cannot read ({e.strerror})")
+    if formats.kind_of(head):
+        why = formats.unreadable(path, head)
+        return _left_out(path, "not text", why) if why else None
+    what = binary_kind(head)
     return _left_out(path, "not text", f"this is {what}, not text") if what else None
 
 

@@ -39,7 +39,7 @@ from .pipeline import (
     refusal,
     write_all,
 )
-from .read import InputError, read_any, read_file
+from .read import InputError, read_file, read_source
 from .records import read_jsonl, records
 from .review import read_decisions
 from .segment import segment as segment_reading
@@ -282,27 +282,27 @@ def convert(
 @app.command()
 @_stdout_may_close
 def segment(
-    file: Path = typer.Argument(..., help="A Chinese or Arabic text file."),
+    file: Path = typer.Argument(..., help="A Chinese or Arabic text, PDF or DOCX file."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="zh or ar (default: told from the text)."),
     jsonl: bool = typer.Option(False, "--jsonl", help="One JSON object per segment, with line numbers."),
-    explain: bool = typer.Option(False, "--explain", help="Show each segment's source lines, the joins made and the lines dropped."),
+    explain: bool = typer.Option(False, "--explain", help="Show each segment's source lines (and, for a PDF or DOCX, page and column), the joins made and the lines dropped."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of the file (default: detected)."),
 ) -> None:
     """Print the segments (sentences and speaker headings) of one file."""
     if lang not in (None, "zh", "ar"):
         fail(f"--lang must be zh or ar, not {lang!r}")
     try:
-        if lang:
-            text, _ = read_file(file, lang, encoding)
-        else:
-            text, _, lang = read_any(file, encoding)
+        text, _, lang, document = read_source(file, lang, encoding)
         reading = read_layout(text, lang)
     except InputError as e:
         fail(str(e))
     out = sys.stdout
     segments = segment_reading(reading, lang)
     if explain:
-        out.write(explain_reading(reading, segments))
+        if document is not None:
+            out.write(f"read: {document.describe()}\n")
+            out.writelines(f"  - {entry.describe()}\n" for entry in document.left_out)
+        out.write(explain_reading(reading, segments, document.where if document is not None else None))
         return
     for seg in segments:
         if jsonl:

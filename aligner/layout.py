@@ -698,8 +698,9 @@ def _blank_lines_matter(rows: list[_Row]) -> bool:
 # ---------------------------------------------------------------- explanation
 
 
-def explain(reading: Reading, segments: list) -> str:
-    """What the reader did, segment by segment: source lines, joins (how, glue, across what) and drops."""
+def explain(reading: Reading, segments: list, where=None) -> str:
+    """What the reader did, segment by segment: source lines, joins (how, glue, across what) and drops;
+    with `where` (a segment's lines -> where they stood in a PDF or DOCX), where each one came from."""
     joins: dict[tuple[int, int], Join] = {}
     for p in reading.paragraphs:
         for a, b, j in zip(p.lines, p.lines[1:], p.joins):
@@ -714,6 +715,8 @@ def explain(reading: Reading, segments: list) -> str:
             d = pending.pop(0)
             out.append(f"  - line {d.number} dropped ({d.what}): {d.text}")
         out.append(f"[{k}] {seg.kind}, line{'s' if len(seg.lines) > 1 else ''} {', '.join(map(str, seg.lines))}: {seg.text}")
+        if where is not None:
+            out.append(f"    from {where(seg.lines)}")
         for a, b in zip(seg.lines, seg.lines[1:]):
             j = joins.get((a, b))
             if j is not None:

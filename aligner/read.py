@@ -5,7 +5,7 @@ import codecs
 import re
 from pathlib import Path
 
-from . import detect
+from . import detect, formats
 from .anchors import INVISIBLE
 from .errors import InputError, NotTextError, Swapped, WrongLanguage
 from .model import Line
@@ -194,6 +194,14 @@ def _legacy(data: bytes, lang: str, name: str) -> tuple[str, str]:
 
 def _load(path: str | Path, lang: str, encoding: str | None) -> tuple[str, str]:
     """Read and decode a file, with clear errors for what a user can get wrong."""
+    text, how, _ = load_document(path, lang, encoding)
+    return text, how
+
+
+def load_document(path: str | Path, lang: str, encoding: str | None = None) -> tuple[str, str, formats.Extracted | None]:
+    """The text of a file and how it was read: a PDF or DOCX by its reader (formats.py; the
+    encoding does not apply), anything else decoded as text. The third item is what the PDF or
+    DOCX reader made of the file (None for a text file): where each line of the text came from."""
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{p}: is a directory, not a text file")
@@ -203,10 +211,13 @@ def _load(path: str | Path, lang: str, encoding: str | None) -> tuple[str, str]:
         raise InputError(f"{p}: no such file") from None
     except OSError as e:
         raise InputError(f"{p}: cannot read ({e.strerror})") from None
+    document = formats.extract(data, str(p))
+    if document is not None:
+        return document.text, document.kind, document
     text, enc = decode(data, lang, str(p), encoding)
     if not text.strip():
         raise InputError(f"{p}: the file holds only whitespace" if text else f"{p}: the file is empty")
-    return text, enc
+    return text, enc, None
 
 
 def _require(path: str | Path, lang: str, found: str) -> None:
@@ -217,20 +228,30 @@ def _require(path: str | Path, lang: str, found: str) -> None:
 
 def read_file(path: str | Path, lang: str, encoding: str | None = None) -> tuple[str, str]:
     """Read, decode and check that the file is in `lang`; returns (text, encoding used)."""
-    text, enc = _load(path, lang, encoding)
-    _require(path, lang, detect.language_of(text))
+    text, enc, _, _ = read_source(path, lang, encoding)
     return text, enc
 
 
 def read_any(path: str | Path, encoding: str | None = None) -> tuple[str, str, str]:
     """Read a Chinese or Arabic file without being told which: (text, encoding, "zh" or "ar")."""
-    text, enc = _load(path, "zh", encoding)
+    text, enc, found, _ = read_source(path, None, encoding)
+    return text, enc, found
+
+
+def read_source(path: str | Path, lang: str | None, encoding: str | None = None
+                ) -> tuple[str, str, str, formats.Extracted | None]:
+    """A file in `lang` (None: Chinese or Arabic, told from its letters): (text, how it was read
+    (an encoding, "PDF" or "DOCX"), language, what the PDF or DOCX reader made of it or None)."""
+    text, enc, document = load_document(path, lang or "zh", encoding)
     found = detect.language_of(text)
+    if lang:
+        _require(path, lang, found)
+        return text, enc, lang, document
     if found not in ("zh", "ar"):
         raise WrongLanguage(f"{path}: expected Chinese or Arabic text, but this is {detect.NAMES[found]}")
-    if encoding is None and enc != "utf-8":  # a legacy decoding: decode again with the right language's preference
+    if document is None and encoding is None and enc != "utf-8":  # a legacy decoding: decode again with the right language's preference
         text, enc = _load(path, found, encoding)
-    return text, enc, found
+    return text, enc, found, document
 
 
 def read_pair(zh_path: str | Path, ar_path: str | Path, zh_encoding: str | None = None,

@@ -13,7 +13,10 @@ targets of issue 8 marked met / not met). Sections:
 3. baseline: bench/baseline.py (length-only Gale–Church) on the same segments,
    so speed is also given as a ratio ours / baseline;
 4. start-up: is torch or transformers imported, and `python -X importtime`;
-5. a cProfile of align_documents(recover=True) on the sample pair.
+5. a cProfile of align_documents(recover=True) on the sample pair;
+6. reading PDF and DOCX: the sample laid out by tests/documents.py with its
+   body twice (a Chinese PDF of about 30 pages), read by formats.extract
+   (skipped without LibreOffice, which makes the PDFs).
 """
 from __future__ import annotations
 
@@ -720,7 +723,40 @@ def render(res: dict) -> str:
         L += [f"{title}:", "", "| function | calls | internal (s) | cumulative (s) |", "|---|---|---|---|"]
         L += [f"| `{x['function']}` | {x['calls']:,} | {x['tottime_s']:.3f} | {x['cumtime_s']:.3f} |" for x in pr[key]]
         L.append("")
+    docs = res.get("documents", {})
+    L += ["## 6. Reading PDF and DOCX", "",
+          "The S/PV.7050 sample laid out by tests/documents.py with its body twice (a one-column cover, then two "
+          "columns, a running head and footer on every page), read by `formats.extract` in-process.", ""]
+    if "skipped" in docs:
+        L.append(f"Skipped: {docs['skipped']}.")
+    else:
+        L += ["| file | pages | characters read | median (s) | min (s) | max (s) |", "|---|---|---|---|---|---|"]
+        L += [f"| {name} | {d['pages'] or ''} | {d['chars']:,} | {spread_cells(d['seconds'])} |" for name, d in docs.items()]
     return "\n".join(L)
+
+
+def documents(runs: int) -> dict:
+    """Seconds to read the S/PV.7050 pair laid out twice over as PDF and DOCX (tests/documents.py)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import documents as layout  # the tests' generator: DOCX from the samples, PDF by LibreOffice
+
+    from aligner import formats
+
+    if layout.soffice() is None:
+        return {"skipped": "LibreOffice (soffice) not installed: no PDF to read"}
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="aligner-bench-docs-") as d:
+        made = [layout.sample_docx(Path(d) / f"S_PV.7050_{lang}.docx", f"S_PV.7050_{lang}.txt", lang, cover="notice", repeat=2)
+                for lang in ("zh", "ar")]
+        for path in made + layout.to_pdf(made, Path(d)):
+            data = path.read_bytes()
+            times = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                found = formats.extract(data, path.name)
+                times.append(time.perf_counter() - t0)
+            out[path.name] = {"pages": found.pages, "chars": len(found.text), "seconds": spread(times)}
+    return out
 
 
 def say(msg: str) -> None:
@@ -755,6 +791,8 @@ def main() -> None:
     res["imports"] = imports()
     say("5. profile ...")
     res["profile"] = profile()
+    say("6. reading PDF and DOCX ...")
+    res["documents"] = documents(max(1, min(args.runs, 3)))
     say("2. scaling ...")
     res["scaling"] = scaling(sizes, args.band, args.budget, args.mem_cap_mb)
     say("2b. many short lines ...")

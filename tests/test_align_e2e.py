@@ -4,12 +4,10 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from gold import EVAL_DIR
+from gold import EVAL_DIR, score
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -55,14 +53,6 @@ def records(cli_outputs):
     for line in lines:
         assert list(line)[len(JSONL_FIELDS):] == list(RUN) and {k: line[k] for k in RUN} == RUN
     return [{k: line[k] for k in JSONL_FIELDS} for line in lines]
-
-
-def score(pred_flag: str, pred: Path, ar_src: Path = AR_PATH) -> dict:
-    cmd = [sys.executable, str(EVAL_DIR / "score.py"), "--gold-dir", str(EVAL_DIR), "--zh-src", str(ZH_PATH),
-           "--ar-src", str(ar_src), "--only-zh", "0-213", pred_flag, str(pred), "--json"]
-    done = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 # ---------------------------------------------------------------- reference scores

@@ -104,10 +104,13 @@ def test_binary_data(pair, tmp_path):
 
 
 @pytest.mark.parametrize("magic, kind", [(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"), (b"PK\x03\x04\x14\x00\x06\x00", "DOCX")])
-def test_pdf_or_docx(pair, tmp_path, magic, kind):
+def test_damaged_pdf_or_docx(pair, tmp_path, magic, kind):
+    """Told a PDF or DOCX by its first bytes, whatever its name, and refused as a damaged one
+    (tests/test_formats.py has a real text-less PDF, an encrypted one and a truncated DOCX)."""
     doc = tmp_path / "doc.bin"
     doc.write_bytes(magic + b"\x00" * 64)
-    refused(run("align", pair[0], doc, "-o", tmp_path / "out.tsv"), kind, "convert it to plain text first")
+    refused(run("align", pair[0], doc, "-o", tmp_path / "out.tsv"), f"a damaged {kind}")
+    assert not (tmp_path / "out.tsv").exists()
 
 
 @pytest.mark.parametrize("side", [0, 1])
