@@ -23,7 +23,7 @@ from io import BytesIO
 from xml.etree import ElementTree
 
 from .errors import InputError
-from .formats import Extracted, Left, Paragraph, Place, assemble, superscript
+from .extracted import Extracted, Left, Paragraph, Place, assemble, superscript
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from . import ar, zh
 from .anchors import INVISIBLE, ascii_digits, fold
 from .errors import InputError
+from .glue import glue
 from .model import Line
 from .read import clean_line
 from .visual import logical_order
@@ -79,8 +80,6 @@ _TOLERANCE = {"zh": 2, "ar": 1}  # columns a converter's wrap may leave free (ki
 _FIRST_LINE_INDENT = {"zh": 4, "ar": 0}  # columns of a first-line indent the converter dropped
 _MAYBE_WIDE = re.compile("[\u0300-\u036f\u1100-\ufb4f\ufe00-\ufe6f\uff00-\U0010ffff]")  # outside Arabic
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9()]")
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _MIXED_SPACED = re.compile(r"[A-Za-z0-9()] [\u4e00-\u9fff]|[\u4e00-\u9fff] [A-Za-z0-9()]")
 _MIXED_TIGHT = re.compile(r"[A-Za-z0-9()][\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0-9()]")
 _LONG_TITLES = {"zh": True, "ar": True}  # titles as long as rules.is_prose's length for running text
@@ -89,7 +88,6 @@ _COMMA = re.compile("[,，、،;；؛]")
 _LEADER = re.compile(r"[^\s.](?:\.{4,}|．{3,})\s")  # "美利坚合众国..... 迪卡洛夫人": a row of a table
 _COLUMN_GAP = re.compile("[\u4e00-\u9fff] +[\u4e00-\u9fff]")  # Chinese words never have a space between them
 _CLAUSE_MARK = re.compile("[。，；、！？,;]")
-_SEPARATOR_END = re.compile(r"(?:https?://|www\.|[A-Za-z0-9])[A-Za-z0-9./:_\-?=&%#~]*[/\-_.:?=&#~]$")
 
 
 @dataclass(frozen=True)
@@ -427,52 +425,10 @@ def _cut_by_wrap(prev: _Row, cur: _Row, wrap: int, lang: str, first: bool) -> bo
     return prev.indent + width(prev.text, lang) + (1 if lang == "ar" else 0) + width(word, lang) > room
 
 
-def glue(lang: str, before: str, after: str, spaced: bool | None, mixed_spacing: bool = False) -> str:
-    """What joins two fragments of one sentence broken across lines.
-
-    Nothing inside a symbol or URL broken after a separator (S/2013/ + 588).
-    Arabic: one space. Chinese: never a space between two Chinese characters
-    (Han or full-width punctuation); elsewhere the space the line ended with,
-    if it had one ("Room " + "U-506", "ADT " + "安保"), and none otherwise, so
-    that a number or symbol cut by the wrap (S/2013/58 + 8) is whole again.
-    Where the line end cannot tell (columns padded with spaces), two Latin
-    letters are two words, two digits one number, and between Latin or digits
-    and Chinese the document's own habit decides (`mixed_spacing`).
-    """
-    if not before or not after:
-        return ""
-    last = before.rsplit(" ", 1)[-1]
-    if _SEPARATOR_END.search(last) and re.match(r"[A-Za-z0-9]", after):
-        return ""
-    if lang == "ar":
-        return " "
-    a, b = before[-1], after[0]
-    if _wide(a) and _wide(b):
-        return ""
-    if spaced is None:
-        latin = a.isascii() and a.isalnum() and b.isascii() and b.isalnum()
-        spaced = (latin and not (a.isdigit() and b.isdigit())) or (
-            mixed_spacing and bool(_HAN.match(a) and _ASCII_WORD.match(b) or _HAN.match(b) and _ASCII_WORD.match(a)))
-    return " " if spaced else ""
-
-
 def mixed_spacing(text: str) -> bool:
     """Whether the text usually sets Latin words and numbers off from Chinese with a space ("ADT 安保")."""
     spaced = len(_MIXED_SPACED.findall(text))
     return spaced > len(_MIXED_TIGHT.findall(text))
-
-
-def _wide(ch: str) -> bool:
-    """A Chinese character or full-width mark (quotes and dots of ambiguous width included)."""
-    return unicodedata.east_asian_width(ch) in "WFA" and not ch.isascii()
-
-
-def join_text(lang: str, pieces: list[str]) -> str:
-    """Sentences or pieces of one bead side as one text, glued as the language writes them."""
-    out = ""
-    for p in pieces:
-        out += (glue(lang, out, p, None) if out else "") + p
-    return out
 
 
 def _starts_heading(rows: list[_Row], k: int, lang: str) -> bool:

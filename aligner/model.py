@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .glue import join_text
+
 
 @dataclass(frozen=True)
 class Line:
@@ -102,9 +104,7 @@ class Bead:
 
     @property
     def zh_text(self) -> str:
-        """The Chinese side as one text: no space between Chinese pieces (layout.glue)."""
-        from .layout import join_text  # model is plain data; the glue rule lives with the reader
-
+        """The Chinese side as one text: no space between Chinese pieces (glue.glue)."""
         return join_text("zh", [s.text for s in self.zh])
 
     @property

@@ -43,8 +43,8 @@ from io import BytesIO
 
 from . import ar, zh
 from .errors import InputError
-from .formats import Extracted, Left, Paragraph, Place, assemble, superscript
-from .layout import glue
+from .extracted import Extracted, Left, Paragraph, Place, assemble, superscript
+from .glue import glue
 from .visual import flip_line
 
 _ROW_TOLERANCE = 0.55  # of the font size: glyphs with baselines this close share a row (a superscript's too)

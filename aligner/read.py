@@ -27,6 +27,7 @@ _BINARY_MAGIC = {
     b"{\\rtf": "an RTF file",
 }
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")  # C0 controls no text file holds
+_UTF16_MISREAD = re.compile("[\x00-\x08\x0e-\x1f\x80-\x9f]")  # C0 and C1 controls: UTF-16 read in the wrong byte order
 _CORRUPT_UTF8 = 20  # more valid UTF-8 characters than this per bad byte: corrupt UTF-8, not a legacy encoding
 
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
@@ -109,18 +110,21 @@ def _refuse_misreading(data: bytes, text: str, encoding: str, lang: str, name: s
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) of Chinese or Arabic in UTF-16 without a byte-order mark, else None. The
-    byte order is the one that puts the NUL bytes of ASCII characters (newlines, digits) second."""
+    """(text, encoding) of Chinese or Arabic in UTF-16 without a byte-order mark, else None. First
+    the byte order that puts the NUL bytes of ASCII characters (newlines, digits) second, then the
+    other: a Chinese text has its own NULs (言 is U+8A00), and read in the wrong order they turn
+    into control characters (U+008A), which no text holds."""
     if len(data) % 2:
         return None
-    encoding = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-    if _CONTROLS.search(text) or detect.language_of(text) not in ("zh", "ar"):
-        return None
-    return text, encoding
+    orders = ("utf-16-le", "utf-16-be") if data[1::2].count(0) > data[0::2].count(0) else ("utf-16-be", "utf-16-le")
+    for encoding in orders:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _UTF16_MISREAD.search(text) and detect.language_of(text) in ("zh", "ar"):
+            return text, encoding
+    return None
 
 
 def _detect(data: bytes, lang: str, name: str) -> tuple[str, str]:

@@ -13,7 +13,8 @@ Two fits, each reported on data it was not fitted on:
    their near misses left them (the search moves only what that fit did not see: how beads
    compete on a path). Cross-validation leaves one set out at a time (the S/PV.7050 dev
    gold, FLORES, the UNPC development set): fitted on the other two, measured on it. The
-   weights kept are fitted on all three.
+   search on all three is shipped only if every fold's weights paid on the set left out;
+   else the starting weights stay.
 2. **Calibration** (calibrate.Calibration): the aligner's beads on the gold documents
    are labelled exact or not by the reference scorer's rules, and a logistic map from a
    bead's evidence to the probability that it is exact is fitted on the sets a fold
@@ -57,6 +58,11 @@ def objective(evidence: costs.Evidence, cases: dict) -> float:
             _SCORED[key] = m["link_f1"] + m["bead_f1"]
         total += _SCORED[key]
     return total / (2 * len(cases))
+
+
+def _mean(scores: dict) -> float:
+    """Mean link and bead F1 of accuracy.run's cases."""
+    return sum(m["link_f1"] + m["bead_f1"] for m in scores.values()) / (2 * len(scores))
 
 
 def coordinate_search(start: costs.Evidence, value, names=STRUCTURE, steps=STEPS) -> tuple[costs.Evidence, float]:
@@ -180,16 +186,29 @@ def main() -> None:
             "after": accuracy.run({"evidence": fold_weights[held]}, sets[held], reuse=True)}}
         print(json.dumps(report[key], indent=1), flush=True)
     every = {k: v for cases in fitting.values() for k, v in cases.items()}
-    final, how = weights_of("fitted on all", every)
-    report["fitted on all"] = {"weights": final.__dict__, "how": how, "not held out": accuracy.run(
-        {"evidence": final}, {k: v for cases in sets.values() for k, v in cases.items()}, reuse=True)}
-    print(json.dumps(report["fitted on all"], indent=1), flush=True)
+    found, how = weights_of("fitted on all", every)
+    # the search's moves are kept only if they paid on every set it did not see; else the start stays
+    pays = all(_mean(report[k]["held out"]["after"]) >= _mean(report[k]["held out"]["before"])
+               for k in report if k.startswith("fitted on "))
+    final = found if pays else start
+    report["fitted on all"] = {"weights": found.__dict__, "how": how, "kept": pays}
+    report["shipped"] = {"weights": final.__dict__, "why": "the search's weights (they paid on every held-out set)" if pays
+                         else "the starting weights: the search's moves did not pay on every held-out set",
+                         "not held out": accuracy.run({"evidence": final}, {k: v for c in sets.values() for k, v in c.items()},
+                                                      reuse=True)}
+    print(json.dumps(report["shipped"], indent=1), flush=True)
 
     # 2. calibration, nested in the same folds: the weights and the calibration of a fold are both fitted on
     # its training sets, and measured on the beads of the set left out, aligned with those weights.
     # Labels at the finer grain (labelled_beads) are fitted; both labels are reported.
+    # FLORES displaced with 4 % of its Arabic sentences left out gives the one-sided beads true examples
+    # (sentences that have no counterpart), which no other case has
+    calibrating = {name: dict(cases) for name, cases in fitting.items()}
+    flores = sets["FLORES"]["FLORES, reading order"][0]
+    calibrating["FLORES"]["FLORES, displaced, 4 % omitted"] = (golddocs.omitted(golddocs.displaced(flores)), None)
+
     def beads(names, evidence: costs.Evidence, label: int = FINER):
-        return [(b[0], b[label]) for name in names for doc, only in fitting[name].values()
+        return [(b[0], b[label]) for name in names for doc, only in calibrating[name].values()
                 for b in labelled_beads(doc, only, evidence) if b[label] is not None]
 
     for held in sets:

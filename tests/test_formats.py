@@ -20,6 +20,7 @@ import pytest
 from gold import EVAL_DIR, score
 from test_bad_input import refused, run
 
+from aligner import extracted as extracted_types
 from aligner import batch as batching
 from aligner import formats, pdf
 from aligner.segment import segment_text
@@ -47,7 +48,7 @@ def pdf_files(docx_files, tmp_path_factory) -> dict[str, Path]:
 
 
 @functools.cache  # each file read once a session (a PDF takes seconds)
-def extracted(path: Path) -> formats.Extracted:
+def extracted(path: Path) -> extracted_types.Extracted:
     found = formats.extract(path.read_bytes(), path.name)
     assert found is not None
     return found
@@ -126,7 +127,7 @@ def test_pdf_leaves_out_page_furniture(pdf_files, lang):
 def test_pdf_knows_page_and_column(pdf_files, lang):
     document = extracted(pdf_files[lang])
     places = {p for spans in document.places.values() for _, p in spans}
-    assert {formats.Place(2, 1), formats.Place(2, 2), formats.Place(document.pages, 1)} <= places
+    assert {extracted_types.Place(2, 1), extracted_types.Place(2, 2), extracted_types.Place(document.pages, 1)} <= places
     assert max(p.column for p in places) == 2
 
 
