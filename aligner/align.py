@@ -239,11 +239,13 @@ def realign(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
 
 
 def absorb_sandwiched(ctx: PairContext, beads: list[Bead]) -> list[Bead]:
-    """Sentences left alone between two aligned beads, in the same paragraph as their
-    neighbour there, are part of that bead: translators seldom drop whole sentences of a
-    paragraph. A run of them (one language's) joins the two neighbours, split where the
-    grown beads score best, if that scores better than the run left alone; a bead may grow past the
-    DP's shapes here (each sentence more weighs as the bead model says), as when one long sentence is translated as five."""
+    """Sentences left alone between two aligned beads, in the same paragraph (or sentence) as
+    their neighbour there, are part of that bead: translators seldom drop whole sentences of a
+    paragraph (Evidence.omitted). A run of them (one language's) joins the two neighbours,
+    split where the grown beads score best, if that scores better than the run left alone; a
+    bead may grow past the DP's shapes here (each sentence more weighs as the bead model says),
+    as when one long sentence is translated as five. A Chinese and an Arabic sentence alone
+    side by side there become one bead when it scores better than the two left alone."""
     out: list[Bead] = []
     k = 0
     while k < len(beads):
@@ -283,8 +285,9 @@ def _pair_of_lone(ctx: PairContext, prev: Bead | None, lone: list[Bead], nxt: Be
     if not all(runs_on(getattr(prev, lang)[-1], seg) or runs_on(seg, getattr(nxt, lang)[0])
                for lang, seg in (("zh", zh), ("ar", ar)) if getattr(prev, lang) and getattr(nxt, lang)):
         return None
-    bead = ctx.bead([zh], [ar], prev.turn, (prev.speaker_zh, prev.speaker_ar))
-    return bead if ctx.score([zh], [ar]) > 2 * (ctx.evidence.skip + ctx.evidence.omitted) else None
+    if ctx.score([zh], [ar]) <= ctx.evidence.omitted_inside(2):
+        return None
+    return ctx.bead([zh], [ar], prev.turn, (prev.speaker_zh, prev.speaker_ar))
 
 
 def _lone_side(b: Bead) -> str | None:
@@ -297,7 +300,7 @@ def _absorb_run(ctx: PairContext, prev: Bead, run: list[Segment], nxt: Bead, sid
     paragraph or sentence: model.runs_on), at the split the bead model scores best; None if leaving the run alone
     scores better (the DP's comparison, past its shapes, with the prior against a sentence
     omitted inside a paragraph: Evidence.omitted)."""
-    best, best_value = None, ctx.score(prev.zh, prev.ar) + ctx.score(nxt.zh, nxt.ar) + (ctx.evidence.skip + ctx.evidence.omitted) * len(run)
+    best, best_value = None, ctx.score(prev.zh, prev.ar) + ctx.score(nxt.zh, nxt.ar) + ctx.evidence.omitted_inside(len(run))
     for cut in range(len(run) + 1):
         head, tail = run[:cut], run[cut:]
         if head and not all(runs_on(a, b) for a, b in zip([getattr(prev, side)[-1], *head], head)):

@@ -77,6 +77,10 @@ class Evidence:
         """The score of leaving `segments` (a count, or an array of counts) unaligned."""
         return self.skip * segments
 
+    def omitted_inside(self, sentences: int) -> float:
+        """The score of leaving `sentences` alone inside a paragraph whose neighbours are aligned."""
+        return (self.skip + self.omitted) * sentences
+
 
 @functools.cache
 def fitted_data() -> dict:

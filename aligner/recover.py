@@ -9,8 +9,10 @@ holding the sentences closest to its own in meaning (sentence vectors with a
 margin), sought within a window, so the work stays near-linear. A run may match
 only in part: what is left forms new runs. A Chinese sentence still alone then
 takes an Arabic sentence that a displaced page tore in two (head and tail apart).
-Last, fragments cut at a page break are glued to the bead whose side ends
-mid-sentence, when that makes the bead a better translation. Lists come out as sets for free: each entry is a run of one that meets
+Then fragments cut at a page break are glued to the bead whose side ends
+mid-sentence, when that makes the bead a better translation. Last, Arabic
+sentences that read the same (twins, which every bead scores alike) follow
+their paragraph-mates. Lists come out as sets for free: each entry is a run of one that meets
 its partner by name.
 """
 from __future__ import annotations
