@@ -6,7 +6,8 @@ One function, one table of scores, as in vecalign. A band around the diagonal
 The DP reads bead scores from `Tables`: for each bead shape (di, dj), the score
 of that bead ending at each cell of the band, cells numbered row by row
 (`cell_offsets`). Scorers fill the tables at once (scoring.band_tables does it
-with numpy), and the DP fills a row at a time with array operations.
+with numpy), and the DP fills a row at a time with array operations; local alignment,
+asked for hundreds of tiny problems, fills cell by cell (see best_local_path).
 """
 from __future__ import annotations
 
@@ -85,18 +86,31 @@ def best_path(n: int, m: int, tables: Tables, limits: Limits) -> list[tuple[int,
 def best_local_path(n: int, m: int, tables: Tables) -> tuple[float, list[tuple[int, int, int, int]]]:
     """The best-scoring monotone chain of beads between any part of one sequence
     and any part of the other (local alignment, as Smith-Waterman), with tables over
-    full_limits(n, m): returns its total score and beads. Used to place displaced
-    runs, so sizes are small."""
-    shapes, arrays, los = list(tables), _arrays(tables), [0] * (n + 1)
-    best = [np.zeros(m + 1) for _ in range(n + 1)]  # a chain may start anywhere
-    back = [np.full(m + 1, -1, dtype=np.int8) for _ in range(n + 1)]
-    top, end = 0.0, (0, 0)
+    full_limits(n, m): returns its total score and beads.
+
+    Used to place displaced runs: recovery asks for hundreds of small problems (most
+    under 20 cells), where numpy's cost per row is most of the work, so the cells are
+    filled one by one by the plain rule: a chain starts at any cell (score 0), and a
+    bead, in the order of `tables`, replaces what a cell holds only when strictly
+    better. The chain ends at the first cell, row by row, of the highest score."""
+    shapes = [(rank, di, dj, tables[di, dj]) for rank, (di, dj) in enumerate(tables) if di or dj]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    back = [[-1] * (m + 1) for _ in range(n + 1)]
+    top, end, cell = 0.0, (0, 0), 0
     for i in range(n + 1):
-        _fill_row(best, back, los, i, i * (m + 1), shapes, arrays)
-        j = int(np.argmax(best[i]))
-        if best[i][j] > top:
-            top, end = float(best[i][j]), (i, j)
-    return top, _trace(back, los, shapes, *end, local=True)
+        row, brow = best[i], back[i]
+        for j in range(m + 1):
+            here = 0.0
+            for rank, di, dj, table in shapes:
+                if i >= di and j >= dj:
+                    s = best[i - di][j - dj] + table[cell]
+                    if s > here:
+                        here, brow[j] = s, rank
+            row[j] = here
+            if here > top:
+                top, end = here, (i, j)
+            cell += 1
+    return top, _trace(back, [0] * (n + 1), list(tables), *end, local=True)
 
 
 def _arrays(tables: Tables) -> dict[tuple[int, int], np.ndarray]:
@@ -154,7 +168,7 @@ def _run_along(row: np.ndarray, brow: np.ndarray, steps: np.ndarray, rank: int) 
     brow[better] = rank
 
 
-def _trace(back: list[np.ndarray], los: list[int], shapes: list[tuple[int, int]], i: int, j: int,
+def _trace(back: list, los: list[int], shapes: list[tuple[int, int]], i: int, j: int,
            local: bool = False) -> list[tuple[int, int, int, int]]:
     """The beads of the path ending at (i, j), from its back pointers (to (0, 0), or, `local`,
     to where it starts)."""
