@@ -18,7 +18,7 @@ from .lexicon import Lexicon, load
 from .model import Alignment, Bead, Segment, Turn, paragraph_break, runs_on, same_sentence
 from .recover import mark_moves, reading_sort, recover_displaced
 from .segment import segment, split_at_joints
-from .turns import align_turns, complete_affiliations, meeting_record, one_part, split_turns
+from .turns import align_turns, meeting_record, name_speakers, one_part, split_turns
 
 SENTENCE_BAND = 8  # sentences a path may stray from the diagonal of a turn (beyond the length difference)
 REFIT_PASSES = (False, True)  # a first pass, then one with the length model refitted on its confident beads
@@ -54,7 +54,7 @@ def prepare(text: str, lang: str, lexicon: Lexicon, share: tuple[float, float] =
     (only those of `share`, embed.embed_share: the other process of prepare_pair does the rest)."""
     reading, segs = _pieces(text, lang)
     turns = split_turns(segs, lang)
-    complete_affiliations(turns, lang, lexicon)
+    name_speakers(turns, lang, lexicon)
     vectors = embed.embed_share([s.text for s in segs], *share)
     return Document(lang, segs, [features(s, lang, lexicon) for s in segs], turns, vectors, reading)
 
@@ -340,7 +340,7 @@ def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool 
     ctx = PairContext(zh, ar, lexicon, evidence)
     if not meeting_record(zh.turns, ar.turns):
         zh.turns, ar.turns = one_part(zh.turns), one_part(ar.turns)
-    turn_pairs = align_turns(zh.turns, ar.turns, lexicon, ctx.model.ratio)
+    turn_pairs = align_turns(zh.turns, ar.turns, ctx.model.ratio)
     beads: list[Bead] = []
     steps = len(REFIT_PASSES) * len(turn_pairs)
     for n, refit in enumerate(REFIT_PASSES):

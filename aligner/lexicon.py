@@ -106,12 +106,18 @@ def _form_word_index(words) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]
 
 
 class Lexicon:
-    """Entries plus the two matchers; build once with `load()`."""
+    """Entries plus the two matchers; build once with `load()`.
+
+    Each language's matcher is built on its first lookup: the command line forks after
+    loading the lexicon (aligner.background), and each process then builds only the
+    matcher of the language it prepares (the Arabic one, 6,000 forms normalised, is most
+    of the lexicon's cost)."""
 
     def __init__(self, rows: list[tuple[str, list[str], list[str], str]], cache_dir: Path | None = None):
         self.entries: list[Entry] = []
         self._zh_forms: dict[str, int] = {}
-        self._ar_index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        self._ar_forms: list[tuple[str, int]] = []
+        self._cache_dir = cache_dir
         self._word_variants: dict[str, list[str]] = {}  # the document's vocabulary is small: look each word up once
         self._first_word: dict[str, list[tuple[tuple[int, int], tuple[str, ...], int]]] = {}
         self._word_matches: dict[str, frozenset[str]] = {}
@@ -122,31 +128,43 @@ class Lexicon:
             self.entries.append(Entry(eid, zh_forms[0], ar_forms[0], kind))
             for f in zh_forms:
                 self._zh_forms.setdefault(f.replace(" ", ""), eid)
-            for f in ar_forms:
-                form = _arabic_form(f)
-                if form:
-                    self._ar_index.setdefault(form[0][:3], []).append((form, eid))
-        # forms jieba cannot keep whole ("刚果（金）", "伊朗（伊斯兰共和国）") are found as literals first
+            self._ar_forms += [(f, eid) for f in ar_forms]
+
+    @functools.cached_property
+    def _chinese(self) -> tuple[re.Pattern | None, jieba.Tokenizer | None]:
+        """The Chinese matcher: forms jieba cannot keep whole ("刚果（金）", "伊朗（伊斯兰共和国）"),
+        found as literals first, longest first; and a jieba tokenizer over the other forms."""
         literals = sorted((f for f in self._zh_forms if not _JIEBA_WORD.fullmatch(f)), key=len, reverse=True)
-        self._zh_literal = re.compile("|".join(map(re.escape, literals))) if literals else None
-        self._form_words, self._short_heh = _form_word_index(w for forms in self._ar_index.values() for f, _ in forms for w in f)
-        for bucket in self._ar_index.values():  # longest form first
+        literal = re.compile("|".join(map(re.escape, literals))) if literals else None
+        return literal, _zh_tokenizer(sorted(self._zh_forms), self._cache_dir) if self._zh_forms else None
+
+    @functools.cached_property
+    def _arabic(self) -> tuple[dict[str, list[tuple[tuple[str, ...], int]]], dict[str, tuple[str, ...]], tuple[str, ...]]:
+        """The Arabic matcher: normalised forms by their first three letters, longest first;
+        and the index of their words (_form_word_index)."""
+        index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for f, eid in self._ar_forms:
+            form = _arabic_form(f)
+            if form:
+                index.setdefault(form[0][:3], []).append((form, eid))
+        for bucket in index.values():  # longest form first
             bucket.sort(key=lambda fe: (-len(fe[0]), -sum(map(len, fe[0])), fe[1]))
-        self._tokenizer = _zh_tokenizer(sorted(self._zh_forms), cache_dir) if self._zh_forms else None
+        return (index, *_form_word_index(w for forms in index.values() for f, _ in forms for w in f))
 
     def zh_ids(self, text: str) -> list[int]:
         """Entry ids found in a Chinese text (read in its folded form, anchors.fold: no zero-width
         or bidi marks, full-width letters folded): bracketed forms, then jieba words."""
         text = fold(text)[0]
         forms = self._zh_forms
+        literal, tokenizer = self._chinese
         found = []
-        if self._zh_literal is not None:
-            found = [forms[m.group()] for m in self._zh_literal.finditer(text)]
+        if literal is not None:
+            found = [forms[m.group()] for m in literal.finditer(text)]
             if found:
-                text = self._zh_literal.sub("，", text)
-        if self._tokenizer is None:
+                text = literal.sub("，", text)
+        if tokenizer is None:
             return found
-        return found + [forms[w] for w in self._tokenizer.cut(text, HMM=False) if w in forms]
+        return found + [forms[w] for w in tokenizer.cut(text, HMM=False) if w in forms]
 
     def ar_ids(self, text: str) -> list[int]:
         """Entry ids found in an Arabic text, in order; the longest form wins at each word."""
@@ -175,15 +193,16 @@ class Lexicon:
         got = self._first_word.get(first)
         if got is None:
             got = self._first_word[first] = [((len(f), sum(map(len, f))), f, e)
-                                             for f, e in self._ar_index.get(first[:3], ()) if _stem_matches(f[0], first)]
+                                             for f, e in self._arabic[0].get(first[:3], ()) if _stem_matches(f[0], first)]
         return got
 
     def _form_words_matched(self, word: str) -> frozenset[str]:
         """The words of lexicon forms that this word (one of its readings) matches, remembered per word."""
         got = self._word_matches.get(word)
         if got is None:
+            _, form_words, short_heh = self._arabic
             got = self._word_matches[word] = frozenset(
-                fw for v in self._variants(word) for fw in self._form_words.get(v[:3], ()) + self._short_heh
+                fw for v in self._variants(word) for fw in form_words.get(v[:3], ()) + short_heh
                 if _stem_matches(fw, v))
         return got
 

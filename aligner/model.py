@@ -71,6 +71,7 @@ class Speaker:
     name: str = ""
     affiliation: str = ""  # country or organisation as written
     language: str | None = None  # language the speech was given in (ISO 639-1)
+    names: frozenset[int] = frozenset()  # lexicon ids of the states and bodies the affiliation names (turns.name_speakers)
 
 
 @dataclass

@@ -7,7 +7,6 @@ the lexicon), original language of the speech and the length of the turns.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 import re
 
@@ -88,41 +87,35 @@ def _roster(opening: list[Segment], lang: str, lexicon: Lexicon) -> dict[str, st
     return roster
 
 
-def complete_affiliations(turns: list[Turn], lang: str, lexicon: Lexicon) -> None:
-    """A heading that names a speaker but no country ("السيدة بوعيدة:") takes the
+def name_speakers(turns: list[Turn], lang: str, lexicon: Lexicon) -> None:
+    """Each heading's affiliation as lexicon ids (Speaker.names), found when the language is
+    prepared (the process preparing it has its lexicon matcher built) for the turn DP to
+    compare. A heading that names a speaker but no country ("السيدة بوعيدة:") takes the
     country the cover page lists for that name, spelling variants allowed."""
     roster = _roster(turns[0].segments, lang, lexicon) if turns else {}
-    if not roster:
-        return
     for turn in turns[1:]:
         sp = turn.speaker
-        if sp is None or sp.affiliation or not sp.name:
+        if sp is None:
             continue
-        hit = process.extractOne(_name_key(sp.name, lang), list(roster), scorer=fuzz.ratio, score_cutoff=_NAME_SCORE)
-        if hit:
-            turn.speaker = dataclasses.replace(sp, affiliation=roster[hit[0]])
+        if roster and not sp.affiliation and sp.name:
+            hit = process.extractOne(_name_key(sp.name, lang), list(roster), scorer=fuzz.ratio, score_cutoff=_NAME_SCORE)
+            if hit:
+                sp = dataclasses.replace(sp, affiliation=roster[hit[0]])
+        if sp.affiliation:
+            ids = lexicon.zh_ids(sp.affiliation) if lang == "zh" else lexicon.ar_ids(sp.affiliation)
+            sp = dataclasses.replace(sp, names=frozenset(i for i in ids if lexicon.entries[i].kind in NAME_KINDS))
+        turn.speaker = sp
 
 
-@functools.lru_cache(maxsize=4096)
-def _affiliation_ids(speaker: Speaker, lang: str, lexicon: Lexicon) -> frozenset[int]:
-    """States and bodies named in a heading's affiliation (cached: the turn DP asks often)."""
-    text = speaker.affiliation
-    if not text:
-        return frozenset()
-    ids = lexicon.zh_ids(text) if lang == "zh" else lexicon.ar_ids(text)
-    return frozenset(i for i in ids if lexicon.entries[i].kind in NAME_KINDS)
-
-
-def speaker_score(zs: Speaker | None, as_: Speaker | None, lexicon: Lexicon) -> float:
+def speaker_score(zs: Speaker | None, as_: Speaker | None) -> float:
     """Evidence that two headings introduce the same speaker."""
     if zs is None or as_ is None:
         return 6.0 if zs is as_ else -6.0  # the opening pairs only with the opening
     s = 0.0
     if zs.role or as_.role:
         s += _ROLE_MATCH if zs.role == as_.role else -_ROLE_CONFLICT
-    zi, ai = _affiliation_ids(zs, "zh", lexicon), _affiliation_ids(as_, "ar", lexicon)
-    if zi and ai:
-        s += _NAME_MATCH if zi & ai else -_NAME_CONFLICT
+    if zs.names and as_.names:
+        s += _NAME_MATCH if zs.names & as_.names else -_NAME_CONFLICT
     elif bool(zs.affiliation) != bool(as_.affiliation):
         s -= 1.0
     if zs.language and as_.language:
@@ -136,7 +129,7 @@ def _length_score(zh_size: int, ar_size: int, ratio: float) -> float:
     return -abs(math.log(ar_size / (ratio * zh_size)))
 
 
-def align_turns(zh: list[Turn], ar: list[Turn], lexicon: Lexicon, ratio: float) -> list[tuple[list[int], list[int]]]:
+def align_turns(zh: list[Turn], ar: list[Turn], ratio: float) -> list[tuple[list[int], list[int]]]:
     """Pairs of (zh turn indices, ar turn indices) in order; one side may be empty."""
     zh_sizes, ar_sizes = [t.size for t in zh], [t.size for t in ar]
 
@@ -144,10 +137,10 @@ def align_turns(zh: list[Turn], ar: list[Turn], lexicon: Lexicon, ratio: float) 
         if i0 == i1 or j0 == j1:
             return -_TURN_SKIP * ((i1 - i0) + (j1 - j0))
         if i1 - i0 > 1 or j1 - j0 > 1:  # a heading missing on one side: its partner is one of these
-            s = max(speaker_score(zh[i].speaker, ar[j].speaker, lexicon)
+            s = max(speaker_score(zh[i].speaker, ar[j].speaker)
                     for i in range(i0, i1) for j in range(j0, j1)) - _MERGE
         else:
-            s = speaker_score(zh[i0].speaker, ar[j0].speaker, lexicon)
+            s = speaker_score(zh[i0].speaker, ar[j0].speaker)
         zsize, asize = sum(zh_sizes[i0:i1]), sum(ar_sizes[j0:j1])
         return s + _length_score(zsize, asize, ratio)
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from aligner.cli import app
 from aligner.lexicon import NAME_KINDS, read_rows
 from aligner.segment import segment_text
-from aligner.turns import align_turns, split_turns
+from aligner.turns import align_turns, name_speakers, split_turns
 
 
 @pytest.fixture(scope="module")
@@ -228,8 +228,10 @@ def turn_ids(speaker, lang, lexicon):
 def aligned_turns(zh_text: str, ar_text: str, lexicon):
     zs, as_ = segment_text(zh_text, "zh"), segment_text(ar_text, "ar")
     zt, at = split_turns(zs, "zh"), split_turns(as_, "ar")
+    name_speakers(zt, "zh", lexicon)
+    name_speakers(at, "ar", lexicon)
     ratio = sum(len(s.text) for s in as_) / sum(len(s.text) for s in zs)
-    return zt, at, align_turns(zt, at, lexicon, ratio)
+    return zt, at, align_turns(zt, at, ratio)
 
 
 def test_sample_turns_align_exactly(zh_text, ar_text, lexicon):
