@@ -18,6 +18,7 @@ ratio of its partner, but then the partner's last pages find no counterpart.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -47,9 +48,11 @@ _HEAD_DATE = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?!\d)")
 _SPACE = re.compile(r"\s")
 
 
-def _lines(text: str) -> list[str]:
-    """The text's lines in their folded form (anchors.fold), as segmentation reads them, stripped."""
-    return [s for s in (fold(line)[0].strip().strip("#*").strip() for line in text.splitlines()) if s]
+@functools.lru_cache(maxsize=2)
+def _lines(text: str) -> tuple[str, ...]:
+    """The text's lines in their folded form (anchors.fold), as segmentation reads them, stripped
+    (remembered for the pair being checked: each check reads them)."""
+    return tuple(s for s in (fold(line)[0].strip().strip("#*").strip() for line in text.splitlines()) if s)
 
 
 def _meeting_number(line: str, lang: str) -> str | None:
@@ -59,19 +62,19 @@ def _meeting_number(line: str, lang: str) -> str | None:
     return found[0] if found else None
 
 
-def _running_heads(lines: list[str]) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=2)
+def _running_heads(text: str) -> list[tuple[str, str]]:
     """(symbol, line) for the page heads: a symbol opening or closing lines at
     least twice. A symbol cited in the text sits inside a sentence or in brackets."""
-    edges = [(s, line) for line in lines for s in symbols(line) if line.startswith(s) or line.endswith(s)]
+    edges = [(s, line) for line in _lines(text) for s in symbols(line) if line.startswith(s) or line.endswith(s)]
     counts = Counter(s for s, _ in edges)
     return [(s, line) for s, line in edges if counts[s] >= 2]
 
 
 def own_symbols(text: str) -> set[str]:
     """Symbols the document carries as its own: alone on a cover line, or in its page heads."""
-    lines = _lines(text)
-    alone = {s for s in lines[:FIRST_PAGE_LINES] if symbols(s) == [s]}
-    return alone | {s for s, _ in _running_heads(lines)}
+    alone = {s for s in _lines(text)[:FIRST_PAGE_LINES] if symbols(s) == [s]}
+    return alone | {s for s, _ in _running_heads(text)}
 
 
 def meetings(text: str, lang: str) -> set[str]:
@@ -97,9 +100,8 @@ def first_page_symbol(text: str, lang: str) -> str | None:
 def meeting_months(text: str, lang: str) -> set[tuple[str, str]]:
     """(year, month) of the meeting: from the cover's date-and-time line
     ('2013年10月28日星期一上午10时举行') and the page heads' dd/mm/yyyy."""
-    lines = _lines(text)
-    out = {(y, f"m{int(m)}") for _, line in _running_heads(lines) for _, m, y in _HEAD_DATE.findall(ascii_digits(line))}
-    for line in lines[:FIRST_PAGE_LINES]:
+    out = {(y, f"m{int(m)}") for _, line in _running_heads(text) for _, m, y in _HEAD_DATE.findall(ascii_digits(line))}
+    for line in _lines(text)[:FIRST_PAGE_LINES]:
         if _TIME[lang].search(line):
             found = _NUMBERS[lang](line)
             out |= {(y, m) for y in found if _YEAR.fullmatch(y) for m in found if m.startswith("m")}
