@@ -7,10 +7,14 @@ From those boxes, page by page:
 - glyphs on one baseline form a row; a row is cut where a gap is wider
   than a word space;
 - columns: a gutter is a place no row crosses and that rows have text on
-  both sides of, over a run of rows (a zone) whose two sides are both set
-  as running text (most lines fill their side); a page may hold a
-  one-column part (a cover, a title) above two columns. Columns are read
-  left then right, right then left on a page set right to left (Arabic);
+  both sides of, over a run of rows (a zone) whose two sides are set as
+  columns of running text (one at least with most lines filling it, the gap
+  between them narrow, the first filled from the zone's top to its foot); of
+  the places a gutter may lie, the one reading most rows as two columns is
+  taken (on a cover, a table's cells may leave more rows clear elsewhere);
+  a page may hold a one-column part (a cover, a title) above two columns.
+  Columns are read left then right, right then left on a page set right to
+  left (Arabic);
 - running heads, footers and page numbers: rows at the top or foot of a
   page whose text (digits aside) comes back at the same height on other
   pages, or that hold only a page number;
@@ -33,6 +37,7 @@ A PDF without any text (a scan), or one that needs a password, is refused.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import statistics
 import unicodedata
@@ -55,6 +60,8 @@ _WIDE_SPACE_GAP = 0.5  # the same where the PDF draws its spaces
 _FULL_LINE = 0.8  # of a column's width: a line of running text that fills its column
 _FULL_SHARE = 0.5  # lines of each side of a zone that must fill their side for it to be two columns
 _MIDDLE = (0.25, 0.75)  # where on the text's width a gutter may lie
+_GUTTER_STEP = 2.0  # points between the places tried for a gutter
+_GUTTER_SHARE = 0.5  # of the narrower column's width: a gutter is narrower (farther apart are a table's cells)
 _BAND = 0.15  # of the page height: the top and foot where running heads and footers stand
 _EDGE_ROWS = 3  # rows from the top and the foot looked at as furniture
 _REPEAT_SHARE = 0.3  # pages a running head must come back on (and at least two)
@@ -435,24 +442,19 @@ def _body_size(pages: list[_Page]) -> float:
 
 
 def _columns(page: _Page) -> list[list[_Line]]:
-    """The page's lines column by column in reading order, each knowing its column's margins."""
+    """The page's lines column by column in reading order, each knowing its column's margins. Of the
+    places a gutter may lie (_gutters), the one that reads the most rows as two columns is taken: on a
+    cover, the gap between a table's cells leaves more rows clear than the gutter of the few lines set
+    in two columns below it, yet reads no column."""
     rows = page.rows
     if not rows:
         return []
     pieces = [_pieces(row, _PIECE_GAP) for row in rows]
     rtl = _rtl([g for row in rows for g in row])
-    gutter = _gutter(pieces)
-    zones: list[tuple[bool, list[int]]] = []  # (two columns?, rows)
-    for k, row_pieces in enumerate(pieces):
-        crossing = gutter is None or any(p[0].x0 < gutter < p[-1].x1 for p in row_pieces)
-        if zones and zones[-1][0] == (not crossing):
-            zones[-1][1].append(k)
-        else:
-            zones.append((not crossing, [k]))
+    zones = max((_zones(rows, pieces, gutter, rtl) for gutter in _gutters(pieces)), key=_two_column_rows,
+                default=[(None, rows)])
     columns: list[tuple[int, list[list[_Glyph]]]] = []  # (column number, rows), in reading order
-    for split, members in zones:
-        zone = [rows[k] for k in members]
-        sides = _sides(zone, gutter) if split else None
+    for sides, zone in zones:
         if sides is None and columns and columns[-1][0] == 0:
             columns[-1][1].extend(zone)  # one column still: the zone before goes on
         elif sides is None:
@@ -462,38 +464,67 @@ def _columns(page: _Page) -> list[list[_Line]]:
     return [_lines(side, page.number, max(n, 1), rtl) for n, side in columns]
 
 
-def _gutter(pieces: list[list[list[_Glyph]]]) -> float | None:
-    """The x of the place no row of text crosses with most rows beside it on each side, if any: the
-    middle of the widest such band. Rows are counted on each side apart, since the two columns'
-    lines need not share baselines (a superscript, a Latin word in another font, shift them)."""
+def _zones(rows: list[list[_Glyph]], pieces: list[list[list[_Glyph]]], gutter: float, rtl: bool
+           ) -> list[tuple[list[list[list[_Glyph]]] | None, list[list[_Glyph]]]]:
+    """The page's runs of rows (zones) that cross the gutter or not, in order, each with its two
+    columns (_sides; None: read as one column)."""
+    zones: list[tuple[bool, list[list[_Glyph]]]] = []  # (clear of the gutter?, rows)
+    for row, row_pieces in zip(rows, pieces):
+        clear = not any(p[0].x0 < gutter < p[-1].x1 for p in row_pieces)
+        if zones and zones[-1][0] == clear:
+            zones[-1][1].append(row)
+        else:
+            zones.append((clear, [row]))
+    return [(_sides(zone, gutter, rtl) if clear else None, zone) for clear, zone in zones]
+
+
+def _two_column_rows(zones: list[tuple[list[list[list[_Glyph]]] | None, list[list[_Glyph]]]]) -> int:
+    return sum(len(zone) for sides, zone in zones if sides is not None)
+
+
+def _gutters(pieces: list[list[list[_Glyph]]]) -> list[float]:
+    """The places a gutter may lie: where no row of text crosses and rows have text on each side (at
+    least three each), one place for each band of places that leave the same rows clear with the
+    same pieces on each side (such places cut the rows alike), the bands with most rows first. Rows
+    are counted on each side apart, since the two columns' lines need not share baselines (a
+    superscript, a Latin word in another font, shift them)."""
     spans = [[(p[0].x0, p[-1].x1) for p in row] for row in pieces]
     lo = min(s[0] for row in spans for s in row)
     hi = max(s[1] for row in spans for s in row)
-    scores = []
-    x = lo + _MIDDLE[0] * (hi - lo)
-    while x < lo + _MIDDLE[1] * (hi - lo):
-        clear = [row for row in spans if not any(a < x < b for a, b in row)]
-        left = sum(1 for row in clear if any(b <= x for _, b in row))
-        right = sum(1 for row in clear if any(a >= x for a, _ in row))
-        scores.append((min(left, right), x))
-        x += 2.0
-    most = max((score for score, _ in scores), default=0)
-    if most < 3:
-        return None
-    best = [x for score, x in scores if score == most]
-    band = [x for x in best if x - best[0] <= 2.0 * best.index(x)]  # the first run of best places
-    return (band[0] + band[-1]) / 2
+    bands: dict[tuple[int, ...], list[float]] = {}  # each row's pieces left of the place (-1: crossed) -> rows, first and last place
+    for k in range(math.ceil((_MIDDLE[1] - _MIDDLE[0]) * (hi - lo) / _GUTTER_STEP)):
+        x = lo + _MIDDLE[0] * (hi - lo) + k * _GUTTER_STEP
+        cut = tuple(-1 if any(a < x < b for a, b in row) else sum(1 for _, b in row if b <= x) for row in spans)
+        left = sum(1 for n in cut if n > 0)
+        right = sum(1 for n, row in zip(cut, spans) if 0 <= n < len(row))
+        if min(left, right) >= 3:
+            bands.setdefault(cut, [min(left, right), x, x])[2] = x
+    return [(first + last) / 2 for _, first, last in sorted(bands.values(), key=lambda band: -band[0])]
 
 
-def _sides(zone: list[list[_Glyph]], gutter: float) -> list[list[list[_Glyph]]] | None:
-    """The zone's rows cut at the gutter into its left and right columns, when both hold a few lines and one
-    at least is running text (most of its lines fill it): the columns of a table are not."""
+def _sides(zone: list[list[_Glyph]], gutter: float, rtl: bool) -> list[list[list[_Glyph]]] | None:
+    """The zone's rows cut at the gutter into its left and right columns, when both hold a few lines, one
+    at least is running text (most of its lines fill it), the gap between them is narrow beside them,
+    and the column read first (the right one on a page set right to left) runs from the zone's top
+    to its foot (text fills it before the other starts; the other's lines may stand a row higher or
+    lower): the columns of a table are not columns (their cells are short, or far apart), nor is
+    a table standing above two columns whose one side it leaves clear."""
     left = [[g for g in row if g.x1 <= gutter] for row in zone]
     right = [[g for g in row if g.x0 >= gutter] for row in zone]
+    first = [k for k, row in enumerate(right if rtl else left) if any(not g.text.isspace() for g in row)]
     left, right = [r for r in left if any(not g.text.isspace() for g in r)], [r for r in right if any(not g.text.isspace() for g in r)]
-    if len(left) < 2 or len(right) < 2:
+    if len(left) < 2 or len(right) < 2 or first[0] > 1 or first[-1] < len(zone) - 2:
+        return None
+    (a, b), (c, d) = _extent(left), _extent(right)
+    if c - b > _GUTTER_SHARE * min(b - a, d - c):
         return None
     return [left, right] if _running(left) or _running(right) else None
+
+
+def _extent(side: list[list[_Glyph]]) -> tuple[float, float]:
+    """From the left end of a side's text to its right end."""
+    ink = [g for r in side for g in r if not g.text.isspace()]
+    return min(g.x0 for g in ink), max(g.x1 for g in ink)
 
 
 def _running(side: list[list[_Glyph]]) -> bool:

@@ -102,12 +102,14 @@ def test_pdf_reads_back_the_chinese_sentences(pdf_files):
 
 def test_pdf_reads_back_the_arabic_sentences(pdf_files):
     """Right-to-left columns (the right one first) and lines turned into logical order, vowel marks
-    on their letters: all the body's sentences of the plain-text sample (measured: 634 of 638 the
-    same; the other four are on the cover: a table cell wrapped over two lines, and the notice,
-    which LibreOffice sets across the start of the two columns)."""
+    on their letters: all the body's sentences of the plain-text sample (measured: 636 of 638 the
+    same; the other two are on the cover: a table cell wrapped over two lines, and the notice's
+    "Chief of the Verbatim Reporting Service," whose comma goes to the line's start). The rest of
+    the notice, which the two columns begin with, is read column by column, although the cover's
+    table above it leaves more rows clear at the gap between its cells than at the gutter."""
     read_back, sample = sentences(extracted(pdf_files["ar"]).text, "ar"), sample_sentences("ar")
     same = sum(block.size for block in difflib.SequenceMatcher(None, read_back, sample, autojunk=False).get_matching_blocks())
-    assert same >= len(sample) - 4, (same, len(sample))
+    assert same >= len(sample) - 2, (same, len(sample))
     assert read_back[-600:] == sample[-600:]  # the body, from the opening of the meeting (sentence 32 of 638) on
 
 
@@ -140,15 +142,11 @@ def test_segment_explain_shows_page_and_column(pdf_files):
     assert "    from page 2, column 2" in lines and "    from page 3, column 1" in lines
 
 
-PDF_KNOWN_GAP = 0.009  # measured 0.0084 (see the test's docstring); the bar is 0.005
-
-
 @needs_eval
 def test_pdf_and_docx_pairs_align_as_the_text_pair(pdf_files, docx_files, tmp_path):
     """Issue 25's bar: link F1 within 0.005 of the plain-text pair on the development gold, and no
-    page furniture in any bead. Measured: plain 0.9916, DOCX 0.9916, PDF 0.9832. The PDF pair is a
-    known gap (README, "Known gaps"): it scored 0.9832 when plain text scored 0.9874, and did not
-    gain when the bead model's absorbing of lone sentences raised plain text to 0.9916."""
+    page furniture in any bead. Measured: plain 0.9916, DOCX 0.9916, PDF 0.9916 (0.9832 while the
+    Arabic notice's lines in two columns were read across as table rows)."""
     f1 = {}
     for kind, (zh, ar) in {"text": (SAMPLES / "S_PV.7050_zh.txt", SAMPLES / "S_PV.7050_ar.txt"),
                            "docx": (docx_files["zh"], docx_files["ar"]), "pdf": (pdf_files["zh"], pdf_files["ar"])}.items():
@@ -158,7 +156,7 @@ def test_pdf_and_docx_pairs_align_as_the_text_pair(pdf_files, docx_files, tmp_pa
         beads = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         assert not any(mark in bead["zh"] + bead["ar"] for bead in beads for mark in FURNITURE)
         f1[kind] = score("--pred-jsonl", out)["link_f1"]
-    assert abs(f1["docx"] - f1["text"]) <= 0.005 and abs(f1["pdf"] - f1["text"]) <= PDF_KNOWN_GAP, f1
+    assert abs(f1["docx"] - f1["text"]) <= 0.005 and abs(f1["pdf"] - f1["text"]) <= 0.005, f1
 
 
 # ---------------------------------------------------------------- files that cannot be read
@@ -221,3 +219,21 @@ def test_marks_go_on_the_letter_drawn_after_them():
            _glyph("أ", 122.4, 1), _glyph("و", 126.0, 0)]
     line = pdf._line(sorted(row, key=lambda g: g.x0), pdf._CELL_GAP, rtl_page=True)
     assert line.text == "وأشدّد"
+
+
+def _piece(letter: str, x0: float, x1: float, baseline: float) -> list[pdf._Glyph]:
+    return [pdf._Glyph(letter, x, x + 5.0, baseline - 10.0, baseline, 10.0, False, 0, baseline)
+            for x in range(int(x0), int(x1), 5)]
+
+
+def test_the_gutter_is_where_rows_read_as_columns_not_where_most_rows_are_clear():
+    """A cover: a table whose cells leave a wide gap on eight rows, then three lines set in two
+    columns with a narrower gutter elsewhere. The table's gap has more rows on each side, but
+    splits no running text; the gutter reads the three lines as two columns (the left one first)."""
+    table = [_piece("a", 205, 265 if k % 3 == 0 else 225, 20.0 * k) + _piece("b", 340, 400 if k % 3 == 1 else 360, 20.0 * k)
+             for k in range(1, 9)]
+    columns = [_piece("l", 0, 200, 20.0 * k) + _piece("r", 225, 440, 20.0 * k) for k in range(9, 12)]
+    page = pdf._Page(1, 842.0, table + columns)
+    lines = [line for column in pdf._columns(page) for line in column]
+    assert [line.text[0] for line in lines] == ["a"] * 8 + ["l"] * 3 + ["r"] * 3
+    assert all(line.cells for line in lines[:8]) and not any(line.cells for line in lines[8:])
