@@ -285,7 +285,8 @@ def segment(
     file: Path = typer.Argument(..., help="A Chinese or Arabic text, PDF or DOCX file."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="zh or ar (default: told from the text)."),
     jsonl: bool = typer.Option(False, "--jsonl", help="One JSON object per segment, with line numbers."),
-    explain: bool = typer.Option(False, "--explain", help="Show each segment's source lines (and, for a PDF or DOCX, page and column), the joins made and the lines dropped."),
+    explain: bool = typer.Option(False, "--explain", help="Show each segment's source lines (and, for a PDF or DOCX, page "
+                                 "and column), the joins made and the lines dropped."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Encoding of the file (default: detected)."),
 ) -> None:
     """Print the segments (sentences and speaker headings) of one file."""

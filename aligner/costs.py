@@ -9,8 +9,8 @@ import functools
 import json
 import math
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 from importlib import resources
+from typing import NamedTuple
 
 import numpy as np
 

@@ -29,7 +29,6 @@ import itertools
 import marshal
 import math
 import os
-import re
 from array import array
 
 import numpy as np
@@ -288,10 +287,11 @@ def _word_by_word(normalize, viterbi, unknown: int, prefixes: dict, groups: dict
     words recur: a third of the Arabic encoder's time went to normalising and segmenting
     them again). The tokens are those of the whole text:
     - normalising: the normaliser reads a text left to right, and after a space it is in
-      the state it starts a text in (leading spaces dropped); no two-byte entry of its table
-      holds a space; and a word's trailing spaces are dropped as the space after it would
-      merge them. So the whole normalises to its words' normal forms one after the other
-      (a word of zero-width marks alone to nothing, as it does inside the whole);
+      the state it starts a text in (leading spaces dropped); no entry of its table (of any
+      length: 224,680 keys) holds a space, so no match runs across one; and a word's
+      trailing spaces are dropped as the space after it would merge them. So the whole
+      normalises to its words' normal forms one after the other (a word of zero-width marks
+      alone to nothing, as it does inside the whole);
     - segmenting: no piece of the vocabulary holds "▁" but at its start, so every
       segmentation breaks before each "▁"; and piece scores are float32 values summed in
       double, exactly, so the best segmentation of the whole is the best of each word, ties

@@ -51,7 +51,7 @@ _SPACE = re.compile(r"\s")
 @functools.lru_cache(maxsize=2)
 def _lines(text: str) -> tuple[str, ...]:
     """The text's lines in their folded form (anchors.fold), as segmentation reads them, stripped
-    (remembered for the pair being checked: each check reads them)."""
+    (remembered while a pair is checked, check_same_document: each check reads them)."""
     return tuple(s for s in (fold(line)[0].strip().strip("#*").strip() for line in text.splitlines()) if s)
 
 
@@ -63,12 +63,12 @@ def _meeting_number(line: str, lang: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=2)
-def _running_heads(text: str) -> list[tuple[str, str]]:
+def _running_heads(text: str) -> tuple[tuple[str, str], ...]:
     """(symbol, line) for the page heads: a symbol opening or closing lines at
     least twice. A symbol cited in the text sits inside a sentence or in brackets."""
     edges = [(s, line) for line in _lines(text) for s in symbols(line) if line.startswith(s) or line.endswith(s)]
     counts = Counter(s for s, _ in edges)
-    return [(s, line) for s, line in edges if counts[s] >= 2]
+    return tuple((s, line) for s, line in edges if counts[s] >= 2)
 
 
 def own_symbols(text: str) -> set[str]:
@@ -207,11 +207,15 @@ CHECKS: tuple[tuple[Callable[[str, str], str | None], str], ...] = (
 def check_same_document(zh_text: str, ar_text: str) -> str | None:
     """Why the two texts cannot be aligned as one document (not the same one, or one
     incomplete), or None when nothing says so."""
-    for check, intro in CHECKS:
-        reason = check(zh_text, ar_text)
-        if reason:
-            return intro + reason
-    return None
+    try:
+        for check, intro in CHECKS:
+            reason = check(zh_text, ar_text)
+            if reason:
+                return intro + reason
+        return None
+    finally:  # the texts' lines are remembered for this pair only
+        _lines.cache_clear()
+        _running_heads.cache_clear()
 
 
 def require_same_document(zh_text: str, ar_text: str, zh_name: object = "zh_text", ar_name: object = "ar_text") -> None:

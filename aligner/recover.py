@@ -506,7 +506,7 @@ def _place_twins(pairs):
         homes = [pairs[k][0][0].place[0] for k in group]
         arabic = [pairs[k][1][0] for k in group]
 
-        def agree(order) -> int:
+        def agree(order, homes=homes, arabic=arabic) -> int:
             return sum(partners[h].count(arabic[o].place[0]) for h, o in zip(homes, order))
         best = max(itertools.permutations(range(len(group))), key=agree)
         if agree(best) > agree(range(len(group))):

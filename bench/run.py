@@ -171,7 +171,7 @@ def stages(runs: int, band: int) -> dict:
             z, a = timed("prepare_pair", prepare_pair, zt, at, lex, meanwhile=check)
             timed("encode", embed.embed, [s.text for s in z.segments + a.segments])
             ratio = PairContext(z, a, lex).model.ratio
-            timed("turns", align_turns, z.turns, a.turns, lex, ratio)
+            timed("turns", align_turns, z.turns, a.turns, ratio)
             timed("monotone", align_documents, z, a, lex, recover=False)
             result = timed("full", align_documents, z, a, lex, recover=True)
             zl = [baseline.text_length(s.text) for s in z.segments]

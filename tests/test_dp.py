@@ -105,3 +105,18 @@ def test_ties_go_to_the_first_bead_in_order(n, m, seed, width):
         return float(random.Random(f"{seed} {i0} {i1} {j0} {j1}").randint(-2, 1))
     limits = band_limits(n, m, width)
     assert best_path(n, m, tabulate(score, limits), limits) == _reference_path(n, m, score, limits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(0, 10_000), st.integers(1, 4))
+def test_runs_of_skips_tie_as_the_plain_rule_says(n, m, seed, width):
+    """Scores in tenths (a few values, so paths tie often) and a skip that costs the same
+    everywhere, as the bead model's does: sums of tenths round, so a run of skips summed
+    at once (as a numpy row fill did, with a running maximum) could tie otherwise than
+    summed step by step; the DP's path is the plain cell-by-cell rule's."""
+    def score(i0, i1, j0, j1):
+        if i0 == i1 or j0 == j1:
+            return -0.1 * ((i1 - i0) + (j1 - j0)) - 0.2
+        return random.Random(f"{seed} {i0} {i1} {j0} {j1}").choice((0.1, 0.2, 0.3, -0.7, 1.1))
+    limits = band_limits(n, m, width)
+    assert best_path(n, m, tabulate(score, limits), limits) == _reference_path(n, m, score, limits)

@@ -20,8 +20,8 @@ import pytest
 from gold import EVAL_DIR, score
 from test_bad_input import refused, run
 
-from aligner import extracted as extracted_types
 from aligner import batch as batching
+from aligner import extracted as extracted_types
 from aligner import formats, pdf
 from aligner.segment import segment_text
 
