@@ -119,7 +119,7 @@ class Lexicon:
         self._ar_forms: list[tuple[str, int]] = []
         self._cache_dir = cache_dir
         self._word_variants: dict[str, list[str]] = {}  # the document's vocabulary is small: look each word up once
-        self._first_word: dict[str, list[tuple[tuple[int, int], tuple[str, ...], int]]] = {}
+        self._first_word: dict[str, list[_FormNode]] = {}
         self._word_matches: dict[str, frozenset[str]] = {}
         for zh_forms, ar_forms, kind in ((r[1], r[2], r[3]) for r in rows):
             if not zh_forms or not ar_forms:
@@ -139,17 +139,22 @@ class Lexicon:
         return literal, _zh_tokenizer(sorted(self._zh_forms), self._cache_dir) if self._zh_forms else None
 
     @functools.cached_property
-    def _arabic(self) -> tuple[dict[str, list[tuple[tuple[str, ...], int]]], dict[str, tuple[str, ...]], tuple[str, ...]]:
-        """The Arabic matcher: normalised forms by their first three letters, longest first;
-        and the index of their words (_form_word_index)."""
-        index: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    def _arabic(self) -> tuple[dict[str, dict[str, _FormNode]], dict[str, tuple[str, ...]], tuple[str, ...]]:
+        """The Arabic matcher: the normalised forms as a tree of words (one per first word, by
+        its first three letters); and the index of their words (_form_word_index)."""
+        trees: dict[str, dict[str, _FormNode]] = {}
+        words: set[str] = set()
         for f, eid in self._ar_forms:
             form = _arabic_form(f)
-            if form:
-                index.setdefault(form[0][:3], []).append((form, eid))
-        for bucket in index.values():  # longest form first
-            bucket.sort(key=lambda fe: (-len(fe[0]), -sum(map(len, fe[0])), fe[1]))
-        return (index, *_form_word_index(w for forms in index.values() for f, _ in forms for w in f))
+            if not form:
+                continue
+            node = trees.setdefault(form[0][:3], {}).setdefault(form[0], _FormNode())
+            for w in form[1:]:
+                node = node.next.setdefault(w, _FormNode())
+            node.end = min(eid, node.end) if node.end is not None else eid  # the same words twice: the first entry
+            node.rank = (len(form), sum(map(len, form)))
+            words.update(form)
+        return (trees, *_form_word_index(words))
 
     def zh_ids(self, text: str) -> list[int]:
         """Entry ids found in a Chinese text (read in its folded form, anchors.fold: no zero-width
@@ -187,13 +192,12 @@ class Lexicon:
             got = self._word_variants[word] = _arabic_stem_variants(word) if any(c.isalnum() for c in word) else []
         return got
 
-    def _forms_from(self, first: str) -> list[tuple[tuple[int, int], tuple[str, ...], int]]:
-        """(rank, form, entry id) of the forms whose first word a word reading `first`
-        matches, best rank (most words, then most letters) first; remembered."""
+    def _trees_from(self, first: str) -> list[_FormNode]:
+        """The trees of the forms whose first word a word reading `first` matches; remembered."""
         got = self._first_word.get(first)
         if got is None:
-            got = self._first_word[first] = [((len(f), sum(map(len, f))), f, e)
-                                             for f, e in self._arabic[0].get(first[:3], ()) if _stem_matches(f[0], first)]
+            got = self._first_word[first] = [node for w, node in self._arabic[0].get(first[:3], {}).items()
+                                             if _stem_matches(w, first)]
         return got
 
     def _form_words_matched(self, word: str) -> frozenset[str]:
@@ -207,17 +211,46 @@ class Lexicon:
         return got
 
     def _ar_match_at(self, words: list[str], i: int) -> tuple[int, int] | None:
-        """(words covered, entry id) of the best form starting at word i: most words, then most letters."""
+        """(words covered, entry id) of the best form starting at word i: most words, then most
+        letters, then the first entry; a reading of word i with fewer clitics kept (_variants,
+        longest first) only when it finds a form of more words or letters."""
         best: tuple[tuple[int, int], int] | None = None
         for first in self._variants(words[i]):
-            for rank, form, eid in self._forms_from(first):
-                if best and rank <= best[0]:
-                    break  # the rest rank lower still
-                if i + rank[0] <= len(words) and all(
-                        fw in self._form_words_matched(words[i + k]) for k, fw in enumerate(form[1:], 1)):
-                    best = (rank, eid)
-                    break
+            found = None
+            for tree in self._trees_from(first):
+                found = _better(self._best_in(tree, words, i + 1), found)
+            if found and (best is None or found[0] > best[0]):
+                best = found
         return (best[0][0], best[1]) if best else None
+
+    def _best_in(self, node: _FormNode, words: list[str], k: int) -> tuple[tuple[int, int], int] | None:
+        """The best form (rank, entry id) of a tree whose words from the second on match words k, k + 1, ..."""
+        best = (node.rank, node.end) if node.end is not None else None
+        if k < len(words) and node.next:
+            for w in node.next.keys() & self._form_words_matched(words[k]):
+                best = _better(self._best_in(node.next[w], words, k + 1), best)
+        return best
+
+
+def _better(found, best):
+    """The better of two (rank, entry id): the higher rank, then the first entry (either may be None)."""
+    if found is None:
+        return best
+    if best is None or found[0] > best[0] or (found[0] == best[0] and found[1] < best[1]):
+        return found
+    return best
+
+
+class _FormNode:
+    """A word of Arabic lexicon forms, after the words before it: the forms going on from here
+    (`next`, by their next word), and the entry whose form ends here (`end`) with its rank."""
+
+    __slots__ = ("next", "end", "rank")
+
+    def __init__(self) -> None:
+        self.next: dict[str, _FormNode] = {}
+        self.end: int | None = None
+        self.rank: tuple[int, int] = (0, 0)
 
 
 def _zh_tokenizer(forms: list[str], cache_dir: Path | None) -> jieba.Tokenizer:
