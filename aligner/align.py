@@ -73,8 +73,10 @@ def _pieces(text: str, lang: str) -> tuple[Reading, list[Segment]]:
 class PairContext:
     """What bead scoring needs for one document pair."""
 
-    def __init__(self, zh: Document, ar: Document, lexicon: Lexicon, evidence: costs.Evidence | None = None):
+    def __init__(self, zh: Document, ar: Document, lexicon: Lexicon, evidence: costs.Evidence | None = None,
+                 fork: bool = False):
         self.zh, self.ar, self.lexicon = zh, ar, lexicon
+        self.fork = fork  # a stage may fork a child for part of its work (aligner.background)
         self.evidence = evidence or costs.fitted()
         self.hubness, self.nearest = {}, {}  # per language: each segment's hubness and best cosine (embed.neighbours)
         for lang, mine, other in (("zh", zh, ar), ("ar", ar, zh)):
@@ -330,14 +332,15 @@ def _fit_pairs(ctx: PairContext, beads: list[Bead]) -> list[tuple[int, int]]:
 
 def align_documents(zh: Document, ar: Document, lexicon: Lexicon, recover: bool = True,
                     progress: Progress | None = None, evidence: costs.Evidence | None = None,
-                    calibration: calibrate.Calibration | None = None) -> Alignment:
+                    calibration: calibrate.Calibration | None = None, fork: bool = False) -> Alignment:
     """Turns first, then sentences inside each pair of turns (two passes: the
     second with the length model refitted on the first pass's confident beads),
     then recovery of displaced fragments. `evidence` weighs the signals (by
     default as fitted: costs.fitted); `calibration` turns bead scores into probabilities
-    (calibrate.fitted by default)."""
+    (calibrate.fitted by default). With `fork`, recovery scores its first round of
+    candidates on two cores (recover._match_runs); the result is the same."""
     tell = progress or _silent
-    ctx = PairContext(zh, ar, lexicon, evidence)
+    ctx = PairContext(zh, ar, lexicon, evidence, fork)
     if not meeting_record(zh.turns, ar.turns):
         zh.turns, ar.turns = one_part(zh.turns), one_part(ar.turns)
     turn_pairs = align_turns(zh.turns, ar.turns, ctx.model.ratio)
@@ -476,7 +479,7 @@ def align(zh_text: str, ar_text: str, *, recover: bool = True, lexicon: Lexicon 
         check_pair(zh_text, ar_text)
     lexicon = lexicon or load()
     result = align_documents(*prepare_pair(zh_text, ar_text, lexicon, fork, progress=progress), lexicon, recover,
-                             progress, evidence)
+                             progress, evidence, fork=fork)
     if check:
         require_complete(result.beads)  # a file cut short shows only once aligned
     return result

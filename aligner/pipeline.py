@@ -163,7 +163,7 @@ def read_and_align(zh_path: str | Path, ar_path: str | Path, options: ReadOption
 
     lexicon = load_lexicon()
     docs = prepare_pair(zh_text, ar_text, lexicon, fork, meanwhile=check, progress=progress)
-    result = align_documents(*docs, lexicon, options.recover, progress=progress)
+    result = align_documents(*docs, lexicon, options.recover, progress=progress, fork=fork)
     if not options.force:
         require_complete(result.beads, zh_path, ar_path)
     return result, {"zh": zh_enc, "ar": ar_enc}

@@ -24,6 +24,7 @@ from bisect import bisect_left
 from collections import defaultdict
 
 from . import ar, costs
+from .background import Background
 from .dp import best_local_path, full_limits
 from .model import Bead, Segment, same_paragraph
 
@@ -36,6 +37,7 @@ MEANING_DISTANCE = 0.05  # similarity given up per unit of distance penalty when
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
 CONSIDER_BATCH = 256  # candidate pairs scored together (memory holds their tables)
+FORK_PAIRS = 256  # candidate pairs from which scoring the first round on two cores pays (the sample has 432)
 REJOIN_GAIN = 2.5  # a fragment re-joins a sentence only if its bead gains this much
 JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followed in the source
 DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
@@ -196,26 +198,37 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
 
     considered: set[tuple[int, int]] = set()
 
-    def consider(pairs: list[tuple[int, int]]) -> None:
-        """Local alignment of each (Chinese run, Arabic run) pair not tried before, scored
-        together; the matches that score enough go on the heap, in the pairs' order."""
+    def consider(pairs: list[tuple[int, int]], fork: bool = False) -> None:
+        """Local alignment of each (Chinese run, Arabic run) pair not tried before; the
+        matches that score enough go on the heap, in the pairs' order."""
         fresh = [pair for pair in dict.fromkeys(pairs) if pair not in considered]
         considered.update(fresh)
-        for first in range(0, len(fresh), CONSIDER_BATCH):  # the tables of a batch are held at once
-            for (zid, aid), total, path in local_alignments(fresh[first:first + CONSIDER_BATCH]):
-                zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
-                if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
-                    total += IN_PLACE
-                total -= displacement(zid, aid)
-                if total >= PLACE_MIN and path:
-                    heapq.heappush(heap, (-total, next(tie), zid, aid, path))
+        for (zid, aid), total, path in local_alignments(fresh, fork):
+            zslot, aslot = zh_runs.slots[zid], ar_runs.slots[aid]
+            if (zslot[0] == aslot[0] and zslot[0] >= 0) or (zslot[1] == aslot[1] and zslot[1] >= 0):
+                total += IN_PLACE
+            total -= displacement(zid, aid)
+            if total >= PLACE_MIN and path:
+                heapq.heappush(heap, (-total, next(tie), zid, aid, path))
 
-    def local_alignments(pairs: list[tuple[int, int]]):
-        """(pair, score, beads) of the best local alignment of each pair of runs."""
-        runs = [(zh_runs.runs[zid], ar_runs.runs[aid]) for zid, aid in pairs]
-        problems = [(zs, as_, full_limits(len(zs), len(as_))) for zs, as_ in runs]
-        for pair, (zs, as_), tables in zip(pairs, runs, ctx.tables(problems)):
-            yield pair, *best_local_path(len(zs), len(as_), tables)
+    def local_alignments(pairs: list[tuple[int, int]], fork: bool) -> list:
+        """(pair, score, beads) of the best local alignment of each pair of runs, scored
+        CONSIDER_BATCH at a time (the tables of a batch are held at once). With `fork`, the
+        second half in a forked child (aligner.background): the first round of a document's
+        candidates is most of recovery's work, and the other core is idle by then."""
+        def of(part: list[tuple[int, int]]) -> list:
+            out = []
+            for first in range(0, len(part), CONSIDER_BATCH):
+                batch = part[first:first + CONSIDER_BATCH]
+                runs = [(zh_runs.runs[zid], ar_runs.runs[aid]) for zid, aid in batch]
+                problems = [(zs, as_, full_limits(len(zs), len(as_))) for zs, as_ in runs]
+                out += [(pair, *best_local_path(len(zs), len(as_), tables))
+                        for pair, (zs, as_), tables in zip(batch, runs, ctx.tables(problems))]
+            return out
+        half = len(pairs) // 2 if fork and len(pairs) >= FORK_PAIRS else len(pairs)
+        with Background(half < len(pairs), of, pairs[half:]) as job:
+            mine = of(pairs[:half])
+            return mine + (job.result() if half < len(pairs) else [])
 
     def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:
         """The runs of the other language in the same place (always tried), and those closest
@@ -254,7 +267,7 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         return [(zid, rid) for zid in candidates(rid, ar_runs, zh_runs)]
 
     consider([pair for zid in list(zh_runs.runs) for pair in pairs_of(zid, "zh")]
-             + [pair for aid in list(ar_runs.runs) for pair in pairs_of(aid, "ar")])
+             + [pair for aid in list(ar_runs.runs) for pair in pairs_of(aid, "ar")], fork=ctx.fork)
 
     placed: list[tuple[list[Segment], list[Segment]]] = []
     while heap:

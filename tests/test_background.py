@@ -1,6 +1,7 @@
 """Preparing the two sides at once (aligner/background.py, align.prepare_pair)."""
 from __future__ import annotations
 
+import copy
 import gc
 import os
 import time
@@ -72,6 +73,31 @@ def test_a_check_run_meanwhile_can_stop_the_pair(zh_text, ar_text, lexicon):
         raise RuntimeError("not the same document")
     with pytest.raises(RuntimeError, match="not the same document"):
         prepare_pair(zh_text, ar_text, lexicon, meanwhile=refuse)
+
+
+@needs_fork
+def test_recovery_scores_its_first_round_in_a_child_and_aligns_the_same(zh_text, ar_text, lexicon, monkeypatch):
+    """The sample's first round of recovery candidates (over FORK_PAIRS of them) is scored
+    half in a forked child: the same beads and scores as all in this process."""
+    from aligner import recover
+    from aligner.align import align_documents
+
+    children = []
+
+    class Recorded(Background):
+        def _start(self) -> None:
+            super()._start()
+            children.append(self._pid)
+    monkeypatch.setattr(recover, "Background", Recorded)
+    docs = prepare_pair(zh_text, ar_text, lexicon, fork=False)
+
+    def beads(fork: bool):
+        zh, ar = (copy.deepcopy(d) for d in docs)
+        got = align_documents(zh, ar, lexicon, fork=fork).beads
+        return [([s.index for s in b.zh], [s.index for s in b.ar], b.score) for b in got]
+    here = beads(fork=False)
+    assert children == []
+    assert beads(fork=True) == here and len(children) == 1 and children[0] is not None
 
 
 @needs_fork
