@@ -78,6 +78,8 @@ _WRAP_MAX = 200
 MAX_PARAGRAPH = 10_000
 _TOLERANCE = {"zh": 2, "ar": 1}  # columns a converter's wrap may leave free (kinsoku, justification)
 _FIRST_LINE_INDENT = {"zh": 4, "ar": 0}  # columns of a first-line indent the converter dropped
+_WRAPS_BETWEEN_WORDS = {"zh": False, "ar": True}  # Chinese lines break anywhere, Arabic ones at a space
+_KEPT_SPACE_SHARE = 0.9  # of the lines the wrap cut mid-phrase ending with the space it fell on: the converter keeps it
 _MAYBE_WIDE = re.compile("[\u0300-\u036f\u1100-\ufb4f\ufe00-\ufe6f\uff00-\U0010ffff]")  # outside Arabic
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]")
 _MIXED_SPACED = re.compile(r"[A-Za-z0-9()] [\u4e00-\u9fff]|[\u4e00-\u9fff] [A-Za-z0-9()]")
@@ -485,6 +487,13 @@ class _Grouping:
         self.after_full = False  # the current paragraph opened after a full line: perhaps only the tail of the one before
         self.place = 0  # paragraphs so far: a new paragraph or a repair starts the next
         self.head_titles = _head_titles(rows)
+        self.kept_spaces = bool(wrap) and _WRAPS_BETWEEN_WORDS[lang] and _keeps_wrap_spaces(rows, lang, wrap)
+
+    def _cut(self, prev: _Row, cur: _Row, first: bool) -> bool:
+        """Whether the wrap cut `prev` (_cut_by_wrap): where the converter keeps the space each wrap between
+        words fell on, a line without one was not cut, however full (a paragraph's last line that the
+        next paragraph's first word would not have fitted)."""
+        return _cut_by_wrap(prev, cur, self.wrap, self.lang, first) and not (self.kept_spaces and prev.spaced is False)
 
     def paragraphs(self) -> list[Paragraph]:
         out: list[Paragraph] = []
@@ -514,7 +523,7 @@ class _Grouping:
                 out += held
                 held = []
                 self.current, self.text, self.repairs, self.first_row = Paragraph([line]), folded, 0, True
-                self.after_full = prev is not None and bool(self.wrap) and _cut_by_wrap(prev, row, self.wrap, self.lang, False)
+                self.after_full = prev is not None and bool(self.wrap) and self._cut(prev, row, False)
                 self.heading = 0 if row.mark == "item" else self.rules.match_heading(folded)
             else:
                 g = glue(self.lang, prev.text, row.text, prev.spaced, self.mixed)
@@ -538,7 +547,7 @@ class _Grouping:
         if nxt is None or not self.wrap or self.blank_matters or not _FIRST_LINE_INDENT[self.lang]:
             return False
         row, after = self.rows[k], self.rows[nxt]
-        return _cut_by_wrap(row, after, self.wrap, self.lang, True) and not _cut_by_wrap(row, after, self.wrap, self.lang, False)
+        return self._cut(row, after, True) and not self._cut(row, after, False)
 
     def _table_row(self, k: int) -> bool:
         """Row k is a row of a table: a dot leader ("美利坚合众国..... 迪卡洛夫人"), or, in Chinese,
@@ -549,7 +558,7 @@ class _Grouping:
         if self.lang != "zh" or not _COLUMN_GAP.search(text) or _CLAUSE_MARK.search(text):
             return False
         nxt = _next_text(self.rows, k)
-        return nxt is None or not self.wrap or not _cut_by_wrap(self.rows[k], self.rows[nxt], self.wrap, self.lang, False)
+        return nxt is None or not self.wrap or not self._cut(self.rows[k], self.rows[nxt], False)
 
     def _continued(self, k: int) -> bool:
         """The line after row k is not a paragraph's first line itself (its indent dropped): so row k,
@@ -571,7 +580,7 @@ class _Grouping:
         """How row k attaches to the paragraph ending with `prev`: "wrap", "heading", "repair" or None (it starts one)."""
         rules, lang, wrap, current = self.rules, self.lang, self.wrap, self.current
         folded_prev = fold(prev.text)[0]
-        if row.dashed and wrap and not rules.is_final(folded_prev) and _cut_by_wrap(prev, row, wrap, lang, self.first_row):
+        if row.dashed and wrap and not rules.is_final(folded_prev) and self._cut(prev, row, self.first_row):
             row.text, row.mark = row.dashed, ""  # "- 1912年": a dash the wrap put first on the line
             return "wrap"
         if row.mark in ("title", "item") or current.mark == "title" or self._table_row(k):
@@ -587,7 +596,7 @@ class _Grouping:
         # a dropped first-line indent leaves room at the end of a paragraph's first line, and on any line
         # that stops mid-sentence the room may be that indent too: a paragraph does not end there
         indented = self.first_row or not RULES[lang].ends_clause(folded_prev)
-        cut = bool(wrap) and not paragraph_break and _cut_by_wrap(prev, row, wrap, lang, indented)
+        cut = bool(wrap) and not paragraph_break and self._cut(prev, row, indented)
         if table_row:  # rows do not run on, but the wrap may have cut one (its tail holds no tab)
             if cut and not row.mark:
                 return "wrap"
@@ -628,7 +637,7 @@ class _Grouping:
         for _ in range(_TITLE_LINES):
             text += " " + fold(self.rows[j].text)[0]
             nxt = _next_text(self.rows, j)
-            if nxt is None or not _cut_by_wrap(self.rows[j], self.rows[nxt], self.wrap, self.lang, False):
+            if nxt is None or not self._cut(self.rows[j], self.rows[nxt], False):
                 return not (self.rules.holds_sentence(text) or _COMMA.search(text) or self.rules.ends_open(text))
             j = nxt
         return False
@@ -640,6 +649,15 @@ class _Grouping:
         return bool(self.heading or self.repairs or rules.ends_open(self.text) or (rules.is_prose(self.text) and (
             not (self.wrap and _LONG_TITLES[self.lang]) or rules.holds_sentence(self.text)
             or _COMMA.search(self.text))) or (not self.wrap and len(self.current.lines) > 1))
+
+
+def _keeps_wrap_spaces(rows: list[_Row], lang: str, wrap: int) -> bool:
+    """Whether the converter kept the space each wrap between words fell on: of the lines the wrap
+    cut mid-phrase (full, and stopping where no phrase ends), nearly all end with one."""
+    text = [r for r in rows if not r.what]
+    cut = [a for a, b in zip(text, text[1:]) if a.spaced is not None and not RULES[lang].is_final(fold(a.text)[0])
+           and _cut_by_wrap(a, b, wrap, lang, False)]
+    return len(cut) >= 8 and sum(a.spaced for a in cut) >= _KEPT_SPACE_SHARE * len(cut)
 
 
 def _blank_lines_matter(rows: list[_Row]) -> bool:
