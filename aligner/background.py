@@ -114,3 +114,22 @@ class Background(Generic[T]):
 
     def __exit__(self, *exc) -> None:
         self._reap(stop=True)
+
+
+def map_in_two(fork: bool, fn: Callable[[list], list], items: list, weights: list[float]) -> list:
+    """fn(items), with the items after the middle of their summed `weights` done by fn in a
+    forked child when `fork` (the other core: a stage of independent jobs, such as the turns
+    of a pass or recovery's first round of candidates); the results in the items' order.
+    `fn` maps a list of items to a list of results, one each."""
+    total, cut = sum(weights), len(items)
+    if fork and len(items) > 1:
+        done = 0.0
+        for cut, w in enumerate(weights):
+            if done + w > total / 2:
+                break
+            done += w
+        cut = max(cut, 1)
+    with Background(cut < len(items), fn, items[cut:]) as job:
+        mine = fn(items[:cut])
+        return mine + job.result()
+

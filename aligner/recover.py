@@ -24,7 +24,7 @@ from bisect import bisect_left
 from collections import defaultdict
 
 from . import ar, costs
-from .background import Background
+from .background import map_in_two
 from .dp import best_local_path, full_limits
 from .model import Bead, Segment, same_paragraph
 
@@ -37,7 +37,6 @@ MEANING_DISTANCE = 0.05  # similarity given up per unit of distance penalty when
 NEAR = 4  # a weak bead this close to an unaligned segment is re-placed
 MAX_RUN = 80  # longer runs are cut into chunks so a local DP stays small
 CONSIDER_BATCH = 256  # candidate pairs scored together (memory holds their tables)
-FORK_PAIRS = 256  # candidate pairs from which scoring the first round on two cores pays (the sample has 432)
 REJOIN_GAIN = 2.5  # a fragment re-joins a sentence only if its bead gains this much
 JOINT_PRIOR = 1.5  # preference for re-joining a fragment to the line it followed in the source
 DISTANCE_WEIGHT = 1.0  # penalty per log-step of source distance between re-joined or re-placed text
@@ -213,22 +212,19 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
 
     def local_alignments(pairs: list[tuple[int, int]], fork: bool) -> list:
         """(pair, score, beads) of the best local alignment of each pair of runs, scored
-        CONSIDER_BATCH at a time (the tables of a batch are held at once). With `fork`, the
-        second half in a forked child (aligner.background): the first round of a document's
-        candidates is most of recovery's work, and the other core is idle by then."""
-        def of(part: list[tuple[int, int]]) -> list:
+        CONSIDER_BATCH at a time (the tables of a batch are held at once). With `fork`, on
+        two cores (background.map_in_two): the first round of a document's candidates is
+        most of recovery's work."""
+        def scored(batches: list[list[tuple[int, int]]]) -> list:
             out = []
-            for first in range(0, len(part), CONSIDER_BATCH):
-                batch = part[first:first + CONSIDER_BATCH]
+            for batch in batches:
                 runs = [(zh_runs.runs[zid], ar_runs.runs[aid]) for zid, aid in batch]
                 problems = [(zs, as_, full_limits(len(zs), len(as_))) for zs, as_ in runs]
-                out += [(pair, *best_local_path(len(zs), len(as_), tables))
-                        for pair, (zs, as_), tables in zip(batch, runs, ctx.tables(problems))]
+                out.append([(pair, *best_local_path(len(zs), len(as_), tables))
+                            for pair, (zs, as_), tables in zip(batch, runs, ctx.tables(problems))])
             return out
-        half = len(pairs) // 2 if fork and len(pairs) >= FORK_PAIRS else len(pairs)
-        with Background(half < len(pairs), of, pairs[half:]) as job:
-            mine = of(pairs[:half])
-            return mine + (job.result() if half < len(pairs) else [])
+        batches = [pairs[k:k + CONSIDER_BATCH] for k in range(0, len(pairs), CONSIDER_BATCH)]  # the same forked or not
+        return [got for batch in map_in_two(fork, scored, batches, [len(b) for b in batches]) for got in batch]
 
     def candidates(rid: int, mine: _Runs, other: _Runs) -> list[int]:
         """The runs of the other language in the same place (always tried), and those closest
@@ -267,7 +263,7 @@ def _match_runs(ctx, kept: list[Bead], zh_orphans, ar_orphans) -> list[tuple[lis
         return [(zid, rid) for zid in candidates(rid, ar_runs, zh_runs)]
 
     consider([pair for zid in list(zh_runs.runs) for pair in pairs_of(zid, "zh")]
-             + [pair for aid in list(ar_runs.runs) for pair in pairs_of(aid, "ar")], fork=ctx.fork)
+             + [pair for aid in list(ar_runs.runs) for pair in pairs_of(aid, "ar")], fork=ctx.fork)  # hundreds: two cores pay
 
     placed: list[tuple[list[Segment], list[Segment]]] = []
     while heap:

@@ -77,9 +77,10 @@ def test_a_check_run_meanwhile_can_stop_the_pair(zh_text, ar_text, lexicon):
 
 @needs_fork
 def test_recovery_scores_its_first_round_in_a_child_and_aligns_the_same(zh_text, ar_text, lexicon, monkeypatch):
-    """The sample's first round of recovery candidates (over FORK_PAIRS of them) is scored
-    half in a forked child: the same beads and scores as all in this process."""
-    from aligner import recover
+    """The sample's first round of recovery candidates (432 pairs, two batches) is scored in
+    part in a forked child (background.map_in_two): the same beads and scores as all in this
+    process."""
+    from aligner import background
     from aligner.align import align_documents
 
     children = []
@@ -88,7 +89,7 @@ def test_recovery_scores_its_first_round_in_a_child_and_aligns_the_same(zh_text,
         def _start(self) -> None:
             super()._start()
             children.append(self._pid)
-    monkeypatch.setattr(recover, "Background", Recorded)
+    monkeypatch.setattr(background, "Background", Recorded)
     docs = prepare_pair(zh_text, ar_text, lexicon, fork=False)
 
     def beads(fork: bool):
