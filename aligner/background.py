@@ -14,6 +14,7 @@ child dies, the job runs in this process when its result is asked for.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import pickle
 import signal
@@ -121,14 +122,10 @@ def map_in_two(fork: bool, fn: Callable[[list], list], items: list, weights: lis
     forked child when `fork` (the other core: a stage of independent jobs, such as the turns
     of a pass or recovery's first round of candidates); the results in the items' order.
     `fn` maps a list of items to a list of results, one each."""
-    total, cut = sum(weights), len(items)
+    cut = len(items)
     if fork and len(items) > 1:
-        done = 0.0
-        for cut, w in enumerate(weights):
-            if done + w > total / 2:
-                break
-            done += w
-        cut = max(cut, 1)
+        before = list(itertools.accumulate(weights, initial=0.0))  # the weight of the items before each
+        cut = max(1, next(k for k in range(len(items)) if before[k + 1] > before[-1] / 2))
     with Background(cut < len(items), fn, items[cut:]) as job:
         mine = fn(items[:cut])
         return mine + job.result()

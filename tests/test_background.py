@@ -76,6 +76,20 @@ def test_a_check_run_meanwhile_can_stop_the_pair(zh_text, ar_text, lexicon):
 
 
 @needs_fork
+def test_jobs_mapped_in_two_come_back_in_order_the_heavier_half_in_a_child():
+    from aligner.background import map_in_two
+
+    parent = os.getpid()
+
+    def where(items):
+        return [(x, os.getpid() == parent) for x in items]
+    assert map_in_two(True, where, list("abcd"), [1, 1, 1, 1]) == [("a", True), ("b", True), ("c", False), ("d", False)]
+    assert map_in_two(True, where, list("abc"), [5, 1, 1]) == [("a", True), ("b", False), ("c", False)]
+    assert map_in_two(False, where, list("abc"), [1, 1, 1]) == [("a", True), ("b", True), ("c", True)]
+    assert map_in_two(True, where, ["a"], [1]) == [("a", True)] and map_in_two(True, where, [], []) == []
+
+
+@needs_fork
 def test_recovery_scores_its_first_round_in_a_child_and_aligns_the_same(zh_text, ar_text, lexicon, monkeypatch):
     """The sample's first round of recovery candidates (432 pairs, two batches) is scored in
     part in a forked child (background.map_in_two): the same beads and scores as all in this

@@ -215,7 +215,8 @@ def test_an_arabic_text_stopping_on_a_preposition_is_open():
 # (layout, Chinese width, Arabic width). With a blank line after every line, paragraphs are told apart by the
 # line lengths (and, in Chinese, by the first-line indent the converter dropped; in Arabic, by the space the
 # converter kept where the wrap cut a line), by the running heads' title and by what ends a title; at 27/70
-# S/PV.7050 lost 0.0229, then 0.0145, at 18/70 0.0247, and at 22/60 0.0062, before those were read. Every one of these, and every layout at every width pair of tests/layouts.py, is now within 0.005.
+# S/PV.7050 lost 0.0229, then 0.0145, at 18/70 0.0247, and at 22/60 0.0062, before those were read. Every one of
+# these, and every layout at every width pair of tests/layouts.py, is now within 0.005.
 ALIGN_LAYOUTS = [("paragraphs", 18, 70), ("wrapped", 22, 80), ("wrapped_blank_after", 22, 60),
                  ("wrapped_blank_after", 27, 70), ("wrapped_blank_after", 18, 70), ("two_columns", 33, 50),
                  ("crlf", 40, 60)]
