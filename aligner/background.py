@@ -119,8 +119,8 @@ class Background(Generic[T]):
 
 def map_in_two(fork: bool, fn: Callable[[list], list], items: list, weights: list[float]) -> list:
     """fn(items), with the items after the middle of their summed `weights` done by fn in a
-    forked child when `fork` (the other core: a stage of independent jobs, such as the turns
-    of a pass or recovery's first round of candidates); the results in the items' order.
+    forked child when `fork` (the other core, for a stage of independent jobs: recovery's
+    first round of candidates); the results in the items' order.
     `fn` maps a list of items to a list of results, one each."""
     cut = len(items)
     if fork and len(items) > 1:
